@@ -1,0 +1,292 @@
+//! Check: every internal link and `#anchor` in the rendered HTML, including links that
+//! templates emit, against the files and ids of the output.
+//!
+//! In: the `Site` and the rendered `Artifact`s. Out: diagnostics. A broken link is mapped back
+//! to the Markdown link that produced it when there is one (file:line:col of the source), else
+//! to the template that rendered the page.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::render::{Artifact, ArtifactContent};
+use crate::site::{LinkTarget, PageKind, Site};
+use crate::source::SourceMap;
+
+/// Attribute values of one kind (`href`, `src`, `id`) in an HTML string.
+fn attr_values<'a>(html: &'a str, attr: &str, out: &mut Vec<&'a str>) {
+    let needle = format!(" {attr}=\"");
+    let mut from = 0;
+    while let Some(i) = html[from..].find(&needle) {
+        let start = from + i + needle.len();
+        match html[start..].find('"') {
+            Some(len) => {
+                out.push(&html[start..start + len]);
+                from = start + len;
+            }
+            None => break,
+        }
+    }
+}
+
+/// Ids of an HTML page (also `<a name>`).
+fn ids(html: &str) -> HashSet<String> {
+    let mut v = Vec::new();
+    attr_values(html, "id", &mut v);
+    attr_values(html, "name", &mut v);
+    v.into_iter().map(decode_entities).collect()
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Where an output path points on disk: `a/b/` → `a/b/index.html`.
+fn target_file(path: &str, files: &HashSet<&str>) -> Option<String> {
+    if path.is_empty() || path.ends_with('/') {
+        let f = format!("{path}index.html");
+        return files.contains(f.as_str()).then_some(f);
+    }
+    if files.contains(path) {
+        return Some(path.to_string());
+    }
+    let f = format!("{path}/index.html");
+    files.contains(f.as_str()).then_some(f)
+}
+
+/// Checks every internal link of every HTML artifact.
+pub fn check_output(
+    site: &Site,
+    artifacts: &[Artifact],
+    sources: &SourceMap,
+    templates: &HashMap<String, crate::source::SourceId>,
+    diags: &mut Diagnostics,
+) {
+    let files: HashSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    let html_of: HashMap<&str, &str> = artifacts
+        .iter()
+        .filter(|a| a.path.ends_with(".html"))
+        .filter_map(|a| match &a.content {
+            ArtifactContent::Bytes(b) => std::str::from_utf8(b).ok().map(|s| (a.path.as_str(), s)),
+            ArtifactContent::Copy(_) => None,
+        })
+        .collect();
+    let id_sets: HashMap<&str, HashSet<String>> =
+        html_of.par_iter().map(|(p, h)| (*p, ids(h))).collect();
+    let base = site.config.base_path.as_str();
+
+    let problems: Vec<Diagnostic> = artifacts
+        .par_iter()
+        .filter(|a| a.path.ends_with(".html"))
+        .flat_map_iter(|a| {
+            let mut found = Vec::new();
+            let Some(html) = html_of.get(a.path.as_str()) else {
+                return found;
+            };
+            let page_dir = match a.path.rfind('/') {
+                Some(i) => &a.path[..=i],
+                None => "",
+            };
+            let mut links = Vec::new();
+            attr_values(html, "href", &mut links);
+            attr_values(html, "src", &mut links);
+            let mut seen = HashSet::new();
+            for raw in links {
+                if !seen.insert(raw) {
+                    continue;
+                }
+                let link = decode_entities(raw);
+                if link.is_empty()
+                    || link.starts_with("data:")
+                    || link.starts_with("//")
+                    || link.contains("://")
+                    || link.starts_with("mailto:")
+                    || link.starts_with("tel:")
+                    || link.starts_with("javascript:")
+                {
+                    continue;
+                }
+                let (path_part, frag) = match link.find('#') {
+                    Some(i) => (&link[..i], Some(percent_decode(&link[i + 1..]))),
+                    None => (link.as_str(), None),
+                };
+                let path_part = path_part.split('?').next().unwrap_or("");
+                let path_part = percent_decode(path_part);
+                let target = if path_part.is_empty() {
+                    Some(a.path.clone())
+                } else if let Some(rooted) = path_part.strip_prefix(base) {
+                    target_file(rooted, &files)
+                } else if path_part.starts_with('/') {
+                    None
+                } else {
+                    crate::site::normalize(page_dir.trim_end_matches('/'), &path_part)
+                        .map(|p| {
+                            if path_part.ends_with('/') && !p.is_empty() {
+                                format!("{p}/")
+                            } else {
+                                p
+                            }
+                        })
+                        .and_then(|p| target_file(&p, &files))
+                };
+                let problem = match (&target, &frag) {
+                    (None, _) => Some(format!(
+                        "broken link `{link}`: nothing is built at that address"
+                    )),
+                    (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
+                        match id_sets.get(t.as_str()) {
+                            Some(set) if set.contains(f.as_str()) || f == "top" => None,
+                            Some(_) => Some(format!(
+                                "broken anchor `{link}`: `{}` has no element with id `{f}`",
+                                if t == &a.path {
+                                    "this page".to_string()
+                                } else {
+                                    format!("/{t}")
+                                }
+                            )),
+                            None => None,
+                        }
+                    }
+                    _ => None,
+                };
+                if let Some(message) = problem {
+                    found.push(locate(site, a, raw, &link, message, sources, templates));
+                }
+            }
+            found
+        })
+        .collect();
+    for d in problems {
+        diags.push(d);
+    }
+}
+
+/// Finds where a broken link was written: the Markdown link that renders to it, the literal
+/// in the page's source, or the template of the page.
+fn locate(
+    site: &Site,
+    a: &Artifact,
+    raw: &str,
+    link: &str,
+    message: String,
+    sources: &SourceMap,
+    templates: &HashMap<String, crate::source::SourceId>,
+) -> Diagnostic {
+    let page = a.page.map(|p| &site.pages[p]);
+    let doc = page.and_then(|p| match p.kind {
+        PageKind::Doc(d) => Some(d),
+        PageKind::Section(s) => site.sections[s].doc,
+        _ => None,
+    });
+    let d = Diagnostic::error("link", message);
+    if let Some(di) = doc {
+        let docu = &site.docs[di];
+        for l in &docu.scan.links {
+            let rendered = match site.resolve_link(Some(di), &l.dest) {
+                LinkTarget::Url(u) => u,
+                _ => l.dest.clone(),
+            };
+            if rendered == link || rendered == raw {
+                return d
+                    .label(Span::new(docu.source, l.span.clone()), "this link")
+                    .help(anchor_help(site, &rendered));
+            }
+        }
+        if let Some(at) = sources.text(docu.source).find(raw) {
+            return d
+                .label(Span::new(docu.source, at..at + raw.len()), "")
+                .help(anchor_help(site, link));
+        }
+    }
+    if let Some(p) = page {
+        if let Some(&id) = templates.get(&p.template) {
+            if let Some(at) = sources.text(id).find(raw) {
+                return d
+                    .label(Span::new(id, at..at + raw.len()), format!("in /{}", a.path))
+                    .help("fix the link in this template");
+            }
+            return d
+                .label(Span::new(id, 0..0), format!("rendered into /{}", a.path))
+                .help("a link this template builds points nowhere; check the values it uses");
+        }
+    }
+    d.at_path(a.path.clone()).help("check the generated link")
+}
+
+fn anchor_help(site: &Site, link: &str) -> String {
+    let Some(i) = link.find('#') else {
+        return "link to a page that exists".into();
+    };
+    let path = &link[..i];
+    let frag = &link[i + 1..];
+    let ids: Vec<&str> = site
+        .docs
+        .iter()
+        .enumerate()
+        .filter(|(d, _)| path.is_empty() || site.doc_url(*d) == path)
+        .flat_map(|(_, doc)| doc.scan.headings.iter().map(|h| h.id.as_str()))
+        .collect();
+    match crate::diag::did_you_mean(frag, ids.iter().copied()) {
+        Some(best) => format!("did you mean `#{best}`?"),
+        None => {
+            "anchors are heading ids: the heading text in lowercase, with `-` between words".into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_values_and_ids_are_found() {
+        let html =
+            r#"<a href="/a/">x</a><h2 id="intro">i</h2><a name="old"></a><img src="/p.png">"#;
+        let mut v = Vec::new();
+        attr_values(html, "href", &mut v);
+        assert_eq!(v, ["/a/"]);
+        let set = ids(html);
+        assert!(set.contains("intro") && set.contains("old"));
+    }
+
+    #[test]
+    fn directory_links_need_an_index() {
+        let files: HashSet<&str> = ["a/index.html", "x.css"].into_iter().collect();
+        assert_eq!(target_file("a/", &files).as_deref(), Some("a/index.html"));
+        assert_eq!(target_file("a", &files).as_deref(), Some("a/index.html"));
+        assert_eq!(target_file("x.css", &files).as_deref(), Some("x.css"));
+        assert_eq!(target_file("b/", &files), None);
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,805 @@
+//! The comparison engine: pages generated from fact-sheet front matter.
+//!
+//! In: the `Site`'s typed collections. Out: the pages to add (`plan`), the template context of
+//! each generated page (`context`), and the data exports. Nothing here knows about any domain:
+//! everything follows from the schema in `book.toml`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::config::{FieldSpec, FieldType};
+use crate::facts::{Disclosure, Fact, FactValue, format_number};
+use crate::markdown::{escape_attr, escape_text};
+use crate::site::{Page, PageKind, Site};
+
+/// Every generated page for every collection.
+pub fn plan(site: &Site) -> Vec<Page> {
+    let mut pages = Vec::new();
+    if site.collections.is_empty() {
+        return pages;
+    }
+    pages.push(Page {
+        path: "compare/".into(),
+        kind: PageKind::CompareIndex,
+        title: "Compare".into(),
+        template: "compare/index.html".into(),
+    });
+    for (ci, c) in site.collections.iter().enumerate() {
+        let name = &c.spec.name;
+        pages.push(Page {
+            path: format!("compare/{name}/"),
+            kind: PageKind::Table(ci),
+            title: format!("Compare {}", c.spec.title.to_lowercase()),
+            template: "compare/table.html".into(),
+        });
+        for a in 0..c.entries.len() {
+            for b in a + 1..c.entries.len() {
+                let (sa, sb) = (&c.entries[a].slug, &c.entries[b].slug);
+                let title = format!(
+                    "{} vs {}",
+                    entry_title(site, ci, a),
+                    entry_title(site, ci, b)
+                );
+                pages.push(Page {
+                    path: pair_path(name, sa, sb),
+                    kind: PageKind::Pair(ci, a, b),
+                    title: title.clone(),
+                    template: "compare/pair.html".into(),
+                });
+                pages.push(Page {
+                    path: format!("compare/{name}/{sb}-vs-{sa}/"),
+                    kind: PageKind::Redirect(site.url(&pair_path(name, sa, sb))),
+                    title,
+                    template: String::new(),
+                });
+            }
+        }
+        for (fi, f) in c.spec.fields.iter().enumerate() {
+            if f.ty.is_facet() {
+                pages.push(Page {
+                    path: format!("compare/{name}/{}/", f.name),
+                    kind: PageKind::FacetIndex(ci, fi),
+                    title: format!("{} by {}", c.spec.title, f.label.to_lowercase()),
+                    template: "compare/facet_index.html".into(),
+                });
+                for (value, _) in facet_values(site, ci, fi) {
+                    let label = facet_label(site, f, &value);
+                    pages.push(Page {
+                        path: format!("compare/{name}/{}/{value}/", f.name),
+                        kind: PageKind::Facet(ci, fi, value),
+                        title: format!("{}: {} — {}", c.spec.title, f.label, label),
+                        template: "compare/facet.html".into(),
+                    });
+                }
+            } else if f.ty.is_numeric() {
+                pages.push(Page {
+                    path: format!("compare/{name}/{}/", f.name),
+                    kind: PageKind::Ranking(ci, fi),
+                    title: format!("{} ranked by {}", c.spec.title, f.label.to_lowercase()),
+                    template: "compare/ranking.html".into(),
+                });
+            }
+        }
+        if !c.spec.charts.is_empty() {
+            pages.push(Page {
+                path: format!("compare/{name}/charts/"),
+                kind: PageKind::Charts(ci),
+                title: format!("{} in charts", c.spec.title),
+                template: "compare/charts.html".into(),
+            });
+        }
+    }
+    pages
+}
+
+pub fn pair_path(collection: &str, a: &str, b: &str) -> String {
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    format!("compare/{collection}/{a}-vs-{b}/")
+}
+
+pub fn entry_title(site: &Site, c: usize, e: usize) -> String {
+    let doc = &site.docs[site.collections[c].docs[e]];
+    doc.front
+        .title
+        .clone()
+        .unwrap_or_else(|| doc.stem().to_string())
+}
+
+fn entry_url(site: &Site, c: usize, e: usize) -> String {
+    site.doc_url(site.collections[c].docs[e])
+}
+
+/// Values of a facet field that at least one entry has, with the entries having each, sorted
+/// in declaration order for enums and by slug for refs.
+pub fn facet_values(site: &Site, c: usize, f: usize) -> Vec<(String, Vec<usize>)> {
+    let coll = &site.collections[c];
+    let field = &coll.spec.fields[f];
+    let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (ei, e) in coll.entries.iter().enumerate() {
+        let Some(Some(Fact::Known { value, .. })) = e.facts.get(f) else {
+            continue;
+        };
+        let mut push = |v: &FactValue| {
+            if let FactValue::Enum(s) | FactValue::Ref(s) = v {
+                map.entry(s.clone()).or_default().push(ei);
+            }
+        };
+        match value {
+            FactValue::List(items) => items.iter().for_each(&mut push),
+            v => push(v),
+        }
+    }
+    match field.ty.enum_values() {
+        Some(values) => values
+            .iter()
+            .filter_map(|(k, _)| map.remove_entry(k))
+            .collect(),
+        None => map.into_iter().collect(),
+    }
+}
+
+fn facet_label(site: &Site, field: &FieldSpec, value: &str) -> String {
+    if let Some(values) = field.ty.enum_values() {
+        if let Some((_, label)) = values.iter().find(|(k, _)| k == value) {
+            return label.clone();
+        }
+    }
+    if let Some(target) = field.ty.ref_target() {
+        if let Some(tc) = site.collections.iter().position(|c| c.spec.name == target) {
+            if let Some(te) = site.collections[tc].entry_index(value) {
+                return entry_title(site, tc, te);
+            }
+        }
+    }
+    value.to_string()
+}
+
+/// A value as plain text for people (no source).
+pub fn value_text(site: &Site, field: &FieldSpec, ty: &FieldType, v: &FactValue) -> String {
+    let unit = |s: String| match &field.unit {
+        Some(u) => format!("{s} {u}"),
+        None => s,
+    };
+    match v {
+        FactValue::Str(s) | FactValue::Url(s) => s.clone(),
+        FactValue::Int(i) => unit(format_number(*i as f64)),
+        FactValue::Num(n) => unit(format_number(*n)),
+        FactValue::Date(d) => d.to_string(),
+        FactValue::Bool(b) => if *b { "Yes" } else { "No" }.into(),
+        FactValue::Enum(s) | FactValue::Ref(s) => facet_label(site, field, s),
+        FactValue::List(items) => {
+            let of = match ty {
+                FieldType::List(of) => of.as_ref(),
+                t => t,
+            };
+            if items.is_empty() {
+                "none".into()
+            } else {
+                items
+                    .iter()
+                    .map(|i| value_text(site, field, of, i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        }
+    }
+}
+
+/// A value as HTML: refs link to their entry, enums to their facet page, URLs are links.
+fn value_html(site: &Site, c: usize, field: &FieldSpec, ty: &FieldType, v: &FactValue) -> String {
+    match (ty, v) {
+        (FieldType::List(of), FactValue::List(items)) => {
+            if items.is_empty() {
+                "none".into()
+            } else {
+                items
+                    .iter()
+                    .map(|i| value_html(site, c, field, of, i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        }
+        (FieldType::Ref(target), FactValue::Ref(slug)) => {
+            let label = escape_text(&facet_label(site, field, slug));
+            match site
+                .collections
+                .iter()
+                .position(|c| &c.spec.name == target)
+                .and_then(|tc| Some((tc, site.collections[tc].entry_index(slug)?)))
+            {
+                Some((tc, te)) => format!(
+                    "<a href=\"{}\">{label}</a>",
+                    escape_attr(&entry_url(site, tc, te))
+                ),
+                None => label,
+            }
+        }
+        (FieldType::Enum(_), FactValue::Enum(key)) => {
+            let path = format!(
+                "compare/{}/{}/{key}/",
+                site.collections[c].spec.name, field.name
+            );
+            let label = escape_text(&facet_label(site, field, key));
+            if site.by_path.contains_key(&path) {
+                format!("<a href=\"{}\">{label}</a>", escape_attr(&site.url(&path)))
+            } else {
+                label
+            }
+        }
+        (FieldType::Url, FactValue::Url(u)) => {
+            format!(
+                "<a href=\"{}\">{}</a>",
+                escape_attr(u),
+                escape_text(&short_url(u))
+            )
+        }
+        _ => escape_text(&value_text(site, field, ty, v)),
+    }
+}
+
+fn short_url(u: &str) -> String {
+    let s = u
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.");
+    if s.chars().count() > 48 {
+        let cut: String = s.chars().take(45).collect();
+        format!("{cut}…")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A sortable key: numbers as numbers, dates as days, text lowercased.
+fn sort_key(site: &Site, field: &FieldSpec, v: &FactValue) -> Value {
+    match v {
+        FactValue::Int(i) => json!(i),
+        FactValue::Num(n) => json!(n),
+        FactValue::Date(d) => json!(d.days_since_epoch()),
+        FactValue::Bool(b) => json!(if *b { 1 } else { 0 }),
+        FactValue::List(items) => json!(items.len()),
+        _ => json!(value_text(site, field, &field.ty, v).to_lowercase()),
+    }
+}
+
+/// One field of one entry, everything a template needs to show it.
+pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
+    let field = &site.collections[c].spec.fields[fi];
+    let (state, text, html, sort) = match fact {
+        None => (
+            "absent",
+            "—".to_string(),
+            "<span class=\"absent\">—</span>".to_string(),
+            Value::Null,
+        ),
+        Some(Fact::Known { value, .. }) => (
+            "value",
+            value_text(site, field, &field.ty, value),
+            value_html(site, c, field, &field.ty, value),
+            sort_key(site, field, value),
+        ),
+        Some(Fact::Withheld {
+            disclosure: Disclosure::Undisclosed,
+            ..
+        }) => (
+            "undisclosed",
+            "undisclosed".to_string(),
+            "<span class=\"undisclosed\">undisclosed</span>".to_string(),
+            Value::Null,
+        ),
+        Some(Fact::Withheld {
+            disclosure: Disclosure::Unknown,
+            ..
+        }) => (
+            "unknown",
+            "unknown".to_string(),
+            "<span class=\"unknown\">not yet researched</span>".to_string(),
+            Value::Null,
+        ),
+    };
+    let source = fact.and_then(Fact::source);
+    let note = fact.and_then(Fact::note);
+    let as_of = match fact {
+        Some(Fact::Known { as_of: Some(d), .. }) => Some(d.to_string()),
+        _ => None,
+    };
+    let mut full = html.clone();
+    if let Some(src) = source {
+        full.push_str(&format!(
+            " <a class=\"src\" href=\"{}\" title=\"Source: {}\">source</a>",
+            escape_attr(src),
+            escape_attr(&short_url(src))
+        ));
+    }
+    json!({
+        "field": field.name,
+        "label": field.label,
+        "state": state,
+        "text": text,
+        "html": html,
+        "full_html": full,
+        "sort": sort,
+        "source": source,
+        "note": note,
+        "as_of": as_of,
+        "raw": fact.and_then(Fact::value).map(raw_json),
+    })
+}
+
+fn raw_json(v: &FactValue) -> Value {
+    match v {
+        FactValue::Str(s) | FactValue::Url(s) | FactValue::Enum(s) | FactValue::Ref(s) => json!(s),
+        FactValue::Int(i) => json!(i),
+        FactValue::Num(n) => json!(n),
+        FactValue::Date(d) => json!(d.to_string()),
+        FactValue::Bool(b) => json!(b),
+        FactValue::List(items) => Value::Array(items.iter().map(raw_json).collect()),
+    }
+}
+
+/// Schema of a collection for templates.
+pub fn fields_view(site: &Site, c: usize) -> Value {
+    let spec = &site.collections[c].spec;
+    Value::Array(
+        spec.fields
+            .iter()
+            .map(|f| {
+                let facet_url =
+                    f.ty.is_facet()
+                        .then(|| site.url(&format!("compare/{}/{}/", spec.name, f.name)));
+                let ranking_url =
+                    f.ty.is_numeric()
+                        .then(|| site.url(&format!("compare/{}/{}/", spec.name, f.name)));
+                json!({
+                    "name": f.name,
+                    "label": f.label,
+                    "description": f.description,
+                    "type": f.ty.name(),
+                    "unit": f.unit,
+                    "sourced": f.sourced,
+                    "numeric": f.ty.is_numeric() || f.ty == FieldType::Date,
+                    "facet": f.ty.is_facet(),
+                    "default_column": spec.columns.is_empty() || spec.columns.contains(&f.name),
+                    "facet_url": facet_url,
+                    "ranking_url": ranking_url,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// One entry for templates: title, URL, every field's cell, and facet keys for filtering.
+pub fn entry_view(site: &Site, c: usize, e: usize) -> Value {
+    let coll = &site.collections[c];
+    let entry = &coll.entries[e];
+    let doc = &site.docs[coll.docs[e]];
+    let cells: Vec<Value> = (0..coll.spec.fields.len())
+        .map(|fi| cell(site, c, fi, entry.facts[fi].as_ref()))
+        .collect();
+    let mut facets = serde_json::Map::new();
+    for (fi, f) in coll.spec.fields.iter().enumerate() {
+        if !f.ty.is_facet() {
+            continue;
+        }
+        let keys: Vec<String> = match entry.facts[fi].as_ref().and_then(Fact::value) {
+            Some(FactValue::List(items)) => items.iter().filter_map(key_of).collect(),
+            Some(v) => key_of(v).into_iter().collect(),
+            None => Vec::new(),
+        };
+        facets.insert(f.name.clone(), json!(keys.join(" ")));
+    }
+    json!({
+        "slug": entry.slug,
+        "title": entry_title(site, c, e),
+        "description": doc.front.description,
+        "url": entry_url(site, c, e),
+        "last_verified": entry.last_verified.map(|d| d.to_string()),
+        "cells": cells,
+        "facets": facets,
+    })
+}
+
+fn key_of(v: &FactValue) -> Option<String> {
+    match v {
+        FactValue::Enum(s) | FactValue::Ref(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Precomputed entry views, built once per build and shared by every generated page.
+pub struct Views {
+    pub entries: Vec<Vec<Value>>,
+    pub fields: Vec<Value>,
+}
+
+impl Views {
+    pub fn new(site: &Site) -> Views {
+        Views {
+            entries: (0..site.collections.len())
+                .map(|c| {
+                    (0..site.collections[c].entries.len())
+                        .map(|e| entry_view(site, c, e))
+                        .collect()
+                })
+                .collect(),
+            fields: (0..site.collections.len())
+                .map(|c| fields_view(site, c))
+                .collect(),
+        }
+    }
+}
+
+fn collection_view(site: &Site, c: usize) -> Value {
+    let spec = &site.collections[c].spec;
+    json!({
+        "name": spec.name,
+        "title": spec.title,
+        "singular": spec.singular,
+        "description": spec.description,
+        "url": site.url(&format!("compare/{}/", spec.name)),
+        "section_url": site.by_path.contains_key(&format!("{}/", spec.dir)).then(|| site.url(&format!("{}/", spec.dir))),
+        "charts_url": (!spec.charts.is_empty()).then(|| site.url(&format!("compare/{}/charts/", spec.name))),
+        "json_url": site.url(&format!("data/{}.json", spec.name)),
+        "csv_url": site.url(&format!("data/{}.csv", spec.name)),
+        "count": site.collections[c].entries.len(),
+    })
+}
+
+/// Filters for the table: every facet field with its values and counts.
+fn filters_view(site: &Site, c: usize) -> Value {
+    let spec = &site.collections[c].spec;
+    Value::Array(
+        spec.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.ty.is_facet())
+            .map(|(fi, f)| {
+                let values: Vec<Value> = facet_values(site, c, fi)
+                    .into_iter()
+                    .map(|(k, entries)| {
+                        json!({
+                            "key": k,
+                            "label": facet_label(site, f, &k),
+                            "count": entries.len(),
+                            "url": site.url(&format!("compare/{}/{}/{k}/", spec.name, f.name)),
+                        })
+                    })
+                    .collect();
+                json!({ "field": f.name, "label": f.label, "values": values })
+            })
+            .collect(),
+    )
+}
+
+/// The template context of a generated page (beyond what every page gets).
+pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Value {
+    match kind {
+        PageKind::CompareIndex => json!({
+            "collections": (0..site.collections.len()).map(|c| collection_view(site, c)).collect::<Vec<_>>(),
+        }),
+        PageKind::Table(c) => json!({
+            "collection": collection_view(site, *c),
+            "fields": views.fields[*c],
+            "entries": views.entries[*c],
+            "filters": filters_view(site, *c),
+        }),
+        PageKind::Pair(c, a, b) => {
+            let coll = &site.collections[*c];
+            let rows: Vec<Value> = coll
+                .spec
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(fi, f)| {
+                    let fa = coll.entries[*a].facts[fi].as_ref();
+                    let fb = coll.entries[*b].facts[fi].as_ref();
+                    let differs = fa.map(fact_identity) != fb.map(fact_identity);
+                    json!({
+                        "field": f.name,
+                        "label": f.label,
+                        "description": f.description,
+                        "a": cell(site, *c, fi, fa),
+                        "b": cell(site, *c, fi, fb),
+                        "differs": differs,
+                    })
+                })
+                .collect();
+            let others = |me: usize| -> Vec<Value> {
+                (0..coll.entries.len())
+                    .filter(|&o| o != me)
+                    .map(|o| {
+                        json!({
+                            "title": entry_title(site, *c, o),
+                            "url": site.url(&pair_path(&coll.spec.name, &coll.entries[me].slug, &coll.entries[o].slug)),
+                        })
+                    })
+                    .collect()
+            };
+            json!({
+                "collection": collection_view(site, *c),
+                "a": views.entries[*c][*a],
+                "b": views.entries[*c][*b],
+                "rows": rows,
+                "differences": rows.iter().filter(|r| r["differs"] == json!(true)).count(),
+                "a_others": others(*a),
+                "b_others": others(*b),
+            })
+        }
+        PageKind::FacetIndex(c, fi) => {
+            let f = &site.collections[*c].spec.fields[*fi];
+            let values: Vec<Value> = facet_values(site, *c, *fi)
+                .into_iter()
+                .map(|(k, entries)| {
+                    json!({
+                        "key": k,
+                        "label": facet_label(site, f, &k),
+                        "count": entries.len(),
+                        "url": site.url(&format!("compare/{}/{}/{k}/", site.collections[*c].spec.name, f.name)),
+                        "entries": entries.iter().map(|&e| json!({"title": entry_title(site, *c, e), "url": entry_url(site, *c, e)})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({
+                "collection": collection_view(site, *c),
+                "field": views.fields[*c][*fi],
+                "values": values,
+            })
+        }
+        PageKind::Facet(c, fi, value) => {
+            let f = &site.collections[*c].spec.fields[*fi];
+            let entries: Vec<Value> = facet_values(site, *c, *fi)
+                .into_iter()
+                .find(|(k, _)| k == value)
+                .map(|(_, es)| es.iter().map(|&e| views.entries[*c][e].clone()).collect())
+                .unwrap_or_default();
+            let value_url = f.ty.ref_target().and_then(|t| {
+                let tc = site.collections.iter().position(|c| c.spec.name == t)?;
+                let te = site.collections[tc].entry_index(value)?;
+                Some(entry_url(site, tc, te))
+            });
+            json!({
+                "collection": collection_view(site, *c),
+                "field": views.fields[*c][*fi],
+                "value": { "key": value, "label": facet_label(site, f, value), "url": value_url },
+                "fields": views.fields[*c],
+                "entries": entries,
+            })
+        }
+        PageKind::Ranking(c, fi) => ranking_context(site, views, *c, *fi),
+        PageKind::Charts(c) => {
+            let charts: Vec<Value> = site.collections[*c]
+                .spec
+                .charts
+                .iter()
+                .map(|ch| crate::chart::chart_view(site, *c, ch))
+                .collect();
+            json!({ "collection": collection_view(site, *c), "charts": charts })
+        }
+        _ => Value::Null,
+    }
+}
+
+fn fact_identity(f: &Fact) -> String {
+    match f {
+        Fact::Known { value, .. } => format!("{value:?}"),
+        Fact::Withheld { disclosure, .. } => format!("{disclosure:?}"),
+    }
+}
+
+fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Value {
+    let coll = &site.collections[c];
+    let mut ranked: Vec<(f64, usize)> = Vec::new();
+    let mut undisclosed = Vec::new();
+    let mut unknown = Vec::new();
+    let mut absent = Vec::new();
+    for (ei, e) in coll.entries.iter().enumerate() {
+        match &e.facts[fi] {
+            Some(Fact::Known {
+                value: FactValue::Int(i),
+                ..
+            }) => ranked.push((*i as f64, ei)),
+            Some(Fact::Known {
+                value: FactValue::Num(n),
+                ..
+            }) => ranked.push((*n, ei)),
+            Some(Fact::Withheld {
+                disclosure: Disclosure::Undisclosed,
+                ..
+            }) => undisclosed.push(ei),
+            Some(Fact::Withheld {
+                disclosure: Disclosure::Unknown,
+                ..
+            }) => unknown.push(ei),
+            _ => absent.push(ei),
+        }
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let max = ranked.first().map_or(1.0, |r| r.0).max(f64::MIN_POSITIVE);
+    let mut rank = 0;
+    let mut prev: Option<f64> = None;
+    let rows: Vec<Value> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, (v, e))| {
+            if prev != Some(*v) {
+                rank = i + 1;
+                prev = Some(*v);
+            }
+            let c_view = &views.entries[c][*e];
+            json!({
+                "rank": rank,
+                "entry": c_view,
+                "cell": c_view["cells"][fi],
+                "share": ((v / max) * 1000.0).round() / 10.0,
+            })
+        })
+        .collect();
+    let list = |ids: &[usize]| -> Vec<Value> {
+        ids.iter().map(|&e| views.entries[c][e].clone()).collect()
+    };
+    json!({
+        "collection": collection_view(site, c),
+        "field": views.fields[c][fi],
+        "field_index": fi,
+        "rows": rows,
+        "undisclosed": list(&undisclosed),
+        "unknown": list(&unknown),
+        "absent": list(&absent),
+    })
+}
+
+/// `/data/NAME.json`: every entry with values, units and sources.
+pub fn export_json(site: &Site, c: usize) -> String {
+    let coll = &site.collections[c];
+    let entries: Vec<Value> = coll
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(ei, e)| {
+            let mut fields = serde_json::Map::new();
+            for (fi, f) in coll.spec.fields.iter().enumerate() {
+                let v = match &e.facts[fi] {
+                    None => continue,
+                    Some(Fact::Known {
+                        value,
+                        source,
+                        note,
+                        as_of,
+                    }) => json!({
+                        "value": raw_json(value),
+                        "unit": f.unit,
+                        "source": source,
+                        "note": note,
+                        "as_of": as_of.map(|d| d.to_string()),
+                    }),
+                    Some(Fact::Withheld {
+                        disclosure,
+                        source,
+                        note,
+                    }) => json!({
+                        "disclosure": disclosure,
+                        "source": source,
+                        "note": note,
+                    }),
+                };
+                fields.insert(f.name.clone(), v);
+            }
+            json!({
+                "slug": e.slug,
+                "title": entry_title(site, c, ei),
+                "url": site.absolute_url(&site.doc_paths[coll.docs[ei]]),
+                "last_verified": e.last_verified.map(|d| d.to_string()),
+                "fields": fields,
+            })
+        })
+        .collect();
+    let schema: Vec<Value> = coll
+        .spec
+        .fields
+        .iter()
+        .map(|f| json!({"name": f.name, "label": f.label, "type": f.ty.name(), "unit": f.unit, "sourced": f.sourced, "values": f.ty.enum_values().map(|v| v.iter().map(|(k, l)| json!({"key": k, "label": l})).collect::<Vec<_>>())}))
+        .collect();
+    let doc = json!({
+        "collection": coll.spec.name,
+        "title": coll.spec.title,
+        "fields": schema,
+        "entries": entries,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `/data/NAME.csv`: one row per entry; each field gives value, source and note columns.
+pub fn export_csv(site: &Site, c: usize) -> String {
+    let coll = &site.collections[c];
+    let mut header = vec!["slug".to_string(), "title".to_string()];
+    for f in &coll.spec.fields {
+        let unit = f
+            .unit
+            .as_ref()
+            .map(|u| format!(" ({u})"))
+            .unwrap_or_default();
+        header.push(format!("{}{unit}", f.name));
+        if f.sourced {
+            header.push(format!("{}_source", f.name));
+            header.push(format!("{}_note", f.name));
+        }
+    }
+    header.push("last_verified".into());
+    let mut out = String::new();
+    out.push_str(
+        &header
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for (ei, e) in coll.entries.iter().enumerate() {
+        let mut row = vec![e.slug.clone(), entry_title(site, c, ei)];
+        for (fi, f) in coll.spec.fields.iter().enumerate() {
+            let fact = e.facts[fi].as_ref();
+            row.push(match fact {
+                None => String::new(),
+                Some(Fact::Known { value, .. }) => match raw_json(value) {
+                    Value::String(s) => s,
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    other => other.to_string(),
+                },
+                Some(Fact::Withheld {
+                    disclosure: Disclosure::Undisclosed,
+                    ..
+                }) => "undisclosed".into(),
+                Some(Fact::Withheld {
+                    disclosure: Disclosure::Unknown,
+                    ..
+                }) => "unknown".into(),
+            });
+            if f.sourced {
+                row.push(fact.and_then(Fact::source).unwrap_or("").to_string());
+                row.push(fact.and_then(Fact::note).unwrap_or("").to_string());
+            }
+        }
+        row.push(e.last_verified.map(|d| d.to_string()).unwrap_or_default());
+        out.push_str(
+            &row.iter()
+                .map(|h| csv_field(h))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_paths_are_alphabetical() {
+        assert_eq!(pair_path("models", "b", "a"), "compare/models/a-vs-b/");
+        assert_eq!(pair_path("models", "a", "b"), "compare/models/a-vs-b/");
+    }
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

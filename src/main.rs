@@ -1,0 +1,192 @@
+//! The `factbook` command line: a thin layer over the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use factbook::config::Overrides;
+use factbook::diag::{MessageFormat, render_all};
+use factbook::{BuildOptions, build, summary_line};
+
+#[derive(Parser)]
+#[command(name = "factbook", version, about = "A static site generator for Markdown articles and typed, sourced fact sheets", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output directory (default `public/`)
+    #[command(
+        after_help = "Examples:\n  factbook build\n  factbook build --root site --output /tmp/out --base-url https://example.org/\n  factbook build --deny-warnings --message-format github"
+    )]
+    Build(BuildArgs),
+    /// Check everything a build checks, without writing anything
+    #[command(after_help = "Example:\n  factbook check --deny-warnings")]
+    Check(BuildArgs),
+    /// Build, serve on 127.0.0.1 and rebuild on every change, with live reload
+    #[cfg(feature = "serve")]
+    #[command(
+        after_help = "Examples:\n  factbook serve\n  factbook serve --port 8080 --open --drafts"
+    )]
+    Serve(ServeArgs),
+    /// Create a new, minimal site in DIR
+    #[command(after_help = "Example:\n  factbook init my-site && cd my-site && factbook build")]
+    Init {
+        /// Directory to create (must be empty or not exist)
+        dir: PathBuf,
+    },
+}
+
+#[derive(Args, Clone)]
+struct SiteArgs {
+    /// The site's directory (where book.toml is)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Override `base_url` from book.toml
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Override the output directory (relative to the current directory)
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Include pages marked `draft = true`
+    #[arg(long)]
+    drafts: bool,
+    /// How to print problems (default: human, or github under GitHub Actions)
+    #[arg(long, value_enum)]
+    message_format: Option<Format>,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Treat warnings as errors
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Port to listen on
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to bind (only loopback unless you ask)
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// Open the site in a browser once it is served
+    #[arg(long)]
+    open: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Github,
+    Json,
+}
+
+fn message_format(f: Option<Format>) -> MessageFormat {
+    match f {
+        Some(Format::Human) => MessageFormat::Human,
+        Some(Format::Github) => MessageFormat::Github,
+        Some(Format::Json) => MessageFormat::Json,
+        None if std::env::var_os("GITHUB_ACTIONS").is_some() => MessageFormat::Github,
+        None => MessageFormat::Human,
+    }
+}
+
+fn options(site: &SiteArgs, deny_warnings: bool, write: bool) -> BuildOptions {
+    // `--output` is relative to where the command runs, not to the site root.
+    let output_dir = site.output.as_ref().map(|o| {
+        if o.is_absolute() {
+            o.clone()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(o))
+                .unwrap_or_else(|_| o.clone())
+        }
+    });
+    BuildOptions {
+        root: site.root.clone(),
+        overrides: Overrides {
+            base_url: site.base_url.clone(),
+            output_dir,
+            drafts: site.drafts,
+        },
+        deny_warnings,
+        write,
+    }
+}
+
+fn run_build(args: &BuildArgs, write: bool) -> ExitCode {
+    let format = message_format(args.site.message_format);
+    let result = build(&options(&args.site, args.deny_warnings, write));
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(render_all(&result.diags, &result.sources, format).as_bytes());
+    if !result.ok() {
+        let errors = result.diags.count(factbook::diag::Severity::Error);
+        let what = if write { "build" } else { "check" };
+        let _ = writeln!(
+            stderr,
+            "{what} failed: {errors} error{}; nothing was written",
+            if errors == 1 { "" } else { "s" }
+        );
+        return ExitCode::from(1);
+    }
+    let verb = if write { "built" } else { "checked" };
+    let _ = writeln!(std::io::stdout(), "{}", summary_line(&result, verb));
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let _ = std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Build(args) => run_build(&args, true),
+        Command::Check(args) => run_build(&args, false),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => {
+            let opts = factbook::serve::ServeOptions {
+                build: options(&args.site, false, true),
+                port: args.port,
+                bind: args.bind,
+                open: args.open,
+                message_format: message_format(args.site.message_format),
+            };
+            match factbook::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Init { dir } => match factbook::init::init_site(&dir) {
+            Ok(()) => {
+                println!(
+                    "created a new site in {}; run `factbook build --root {}`",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot create a site in `{}`: {e}", dir.display());
+                ExitCode::from(2)
+            }
+        },
+    }
+}

@@ -1,0 +1,767 @@
+//! Render: Markdown to HTML and every page through Tera 2, in parallel, in page order.
+//!
+//! In: the resolved `Site` and the templates (built-in defaults, overridden by same-named
+//! files in `templates/`). Out: `Artifact`s in memory: pages, redirects, data exports, feeds,
+//! the sitemap and theme assets. Never reads content files; template errors are mapped back to
+//! the template's file, line and column.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Value as Json, json};
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::compare::{self, Views};
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::markdown::{self, RenderOptions, escape_attr};
+use crate::site::{LinkTarget, Page, PageKind, Site};
+use crate::source::{SourceId, SourceMap};
+
+/// One file of the output, relative to the output directory.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    pub path: String,
+    pub content: ArtifactContent,
+    /// The page it came from, for mapping problems found in its HTML back to a source.
+    pub page: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ArtifactContent {
+    Bytes(Vec<u8>),
+    /// A static file copied as it is.
+    Copy(std::path::PathBuf),
+}
+
+/// Built-in templates: (name, text). A file of the same name in `templates/` replaces one.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("theme/base.html")),
+    ("index.html", include_str!("theme/index.html")),
+    ("page.html", include_str!("theme/page.html")),
+    ("section.html", include_str!("theme/section.html")),
+    ("sheet.html", include_str!("theme/sheet.html")),
+    ("tags.html", include_str!("theme/tags.html")),
+    ("tag.html", include_str!("theme/tag.html")),
+    ("404.html", include_str!("theme/404.html")),
+    (
+        "partials/entry_table.html",
+        include_str!("theme/partials/entry_table.html"),
+    ),
+    (
+        "partials/page_list.html",
+        include_str!("theme/partials/page_list.html"),
+    ),
+    (
+        "partials/chart.html",
+        include_str!("theme/partials/chart.html"),
+    ),
+    (
+        "compare/index.html",
+        include_str!("theme/compare/index.html"),
+    ),
+    (
+        "compare/table.html",
+        include_str!("theme/compare/table.html"),
+    ),
+    ("compare/pair.html", include_str!("theme/compare/pair.html")),
+    (
+        "compare/facet_index.html",
+        include_str!("theme/compare/facet_index.html"),
+    ),
+    (
+        "compare/facet.html",
+        include_str!("theme/compare/facet.html"),
+    ),
+    (
+        "compare/ranking.html",
+        include_str!("theme/compare/ranking.html"),
+    ),
+    (
+        "compare/charts.html",
+        include_str!("theme/compare/charts.html"),
+    ),
+];
+
+/// Built-in assets written at the output root unless `static/` has a file of the same name.
+pub const BUILTIN_ASSETS: &[(&str, &str)] = &[
+    ("factbook.css", include_str!("theme/factbook.css")),
+    ("factbook.js", include_str!("theme/factbook.js")),
+];
+
+/// The templates of a build, with the source of each for error messages.
+pub struct Templates {
+    pub tera: Tera,
+    pub sources: HashMap<String, SourceId>,
+}
+
+/// Loads built-in and user templates. User templates must already be in the `SourceMap` with
+/// paths `templates/NAME`; built-ins are added as `<built-in>/NAME`.
+pub fn load_templates(
+    user: &[(String, SourceId)],
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Templates> {
+    let mut all: BTreeMap<String, SourceId> = BTreeMap::new();
+    for (name, text) in BUILTIN_TEMPLATES {
+        let id = sources.add(format!("<built-in>/{name}"), (*text).to_string());
+        all.insert((*name).to_string(), id);
+    }
+    for (name, id) in user {
+        all.insert(name.clone(), *id);
+    }
+    // Syntax errors, one template at a time, so that every broken template is reported.
+    let mut broken = false;
+    for (name, id) in &all {
+        let mut scratch = Tera::new();
+        if let Err(err) = scratch.add_raw_template(name, sources.text(*id)) {
+            if let tera::ErrorKind::SyntaxError(_) = err.kind() {
+                diags.push(tera_diagnostic(&err, sources, &all, Some(*id)));
+                broken = true;
+            }
+        }
+    }
+    if broken {
+        return None;
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    if let Err(err) = tera.add_raw_templates(
+        all.iter()
+            .map(|(n, id)| (n.clone(), sources.text(*id).to_string())),
+    ) {
+        diags.push(tera_diagnostic(&err, sources, &all, None));
+        return None;
+    }
+    Some(Templates {
+        tera,
+        sources: all.into_iter().collect(),
+    })
+}
+
+/// Turns a Tera error into a diagnostic at the template's file, line and column.
+fn tera_diagnostic(
+    err: &tera::Error,
+    sources: &SourceMap,
+    templates: &BTreeMap<String, SourceId>,
+    fallback: Option<SourceId>,
+) -> Diagnostic {
+    use tera::ErrorKind;
+    match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let code = if matches!(err.kind(), ErrorKind::SyntaxError(_)) {
+                "template-syntax"
+            } else {
+                "template"
+            };
+            let id = templates.get(report.filename()).copied().or(fallback);
+            let mut d = Diagnostic::error(code, format!("{}", lowercase(report.message())));
+            match id {
+                Some(id) => {
+                    let span = report.span();
+                    let start = offset_of(sources.text(id), span.start_line, span.start_col);
+                    let end = if span.end_line == span.start_line && span.end_col > span.start_col {
+                        start + (span.end_col - span.start_col)
+                    } else {
+                        start + 1
+                    };
+                    d = d.label(
+                        Span::new(id, start..end.min(sources.text(id).len().max(start))),
+                        "",
+                    );
+                }
+                None => d = d.at_path(format!("templates/{}", report.filename())),
+            }
+            d.help(if code == "template-syntax" {
+                "fix the template syntax here (Tera 2: `{{ expr }}`, `{% tag %}`)"
+            } else {
+                "check the variables and filters used here; an undefined value can be guarded with `value or default`"
+            })
+        }
+        ErrorKind::MissingParent { current, parent } => {
+            let mut d = Diagnostic::error(
+                "template",
+                format!("template `{current}` extends `{parent}`, which does not exist"),
+            );
+            if let Some(&id) = templates.get(current.as_str()) {
+                let at = sources.text(id).find(parent.as_str()).unwrap_or(0);
+                d = d.label(Span::new(id, at..at + parent.len()), "no such template");
+            }
+            d.suggest(parent, templates.keys().map(String::as_str))
+                .help(format!(
+                    "add `templates/{parent}` or extend an existing template"
+                ))
+        }
+        ErrorKind::TemplateNotFound(name) => {
+            Diagnostic::error("template", format!("template `{name}` not found"))
+                .suggest(name, templates.keys().map(String::as_str))
+                .help(format!("add `templates/{name}`"))
+        }
+        other => {
+            let mut d = Diagnostic::error("template", lowercase(&other.to_string()));
+            if let Some(id) = fallback {
+                d = d.label(Span::new(id, 0..1), "");
+            }
+            d
+        }
+    }
+}
+
+fn lowercase(s: &str) -> String {
+    let s = s.trim_end_matches('.');
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Byte offset of a 1-based line and 0-based character column.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let rest = &text[start..];
+    start
+        + rest
+            .char_indices()
+            .nth(col)
+            .map_or(rest.len().min(col), |(i, _)| i)
+}
+
+/// Shared, precomputed template values.
+struct Shared {
+    site: Arc<Site>,
+    views: Views,
+    page_views: Vec<Value>,
+    config: Value,
+}
+
+fn page_view(site: &Site, doc: usize) -> Json {
+    let d = &site.docs[doc];
+    let words = d.scan.words;
+    json!({
+        "title": d.front.title,
+        "description": d.front.description,
+        "url": site.doc_url(doc),
+        "path": site.doc_paths[doc],
+        "permalink": site.absolute_url(&site.doc_paths[doc]),
+        "date": d.front.date.map(|x| x.to_string()),
+        "date_human": d.front.date.map(|x| x.human()),
+        "updated": d.front.updated.map(|x| x.to_string()),
+        "weight": d.front.weight,
+        "tags": d.front.tags.iter().map(|t| json!({"name": t, "url": site.url(&format!("tags/{}/", markdown::slugify(t)))})).collect::<Vec<_>>(),
+        "word_count": words,
+        "reading_time": words.div_ceil(200).max(1),
+        "extra": d.front.extra,
+        "rel": d.rel,
+        "toc": markdown::toc(&d.scan.headings),
+        "entry": site.doc_entries[doc].map(|(c, e)| json!({"collection": site.collections[c].spec.name, "slug": site.collections[c].entries[e].slug})),
+    })
+}
+
+fn config_view(site: &Site) -> Json {
+    let c = &site.config;
+    let nav: Vec<Json> = c
+        .nav
+        .iter()
+        .map(|n| {
+            let url = match site.resolve_link(None, &n.url.value) {
+                LinkTarget::Url(u) => u,
+                _ => n.url.value.clone(),
+            };
+            json!({"title": n.title, "url": url})
+        })
+        .collect();
+    json!({
+        "title": c.title,
+        "description": c.description,
+        "base_url": c.base_url,
+        "base_path": c.base_path,
+        "language": c.language,
+        "author": c.author,
+        "feed": c.feed,
+        "feed_url": c.feed.then(|| format!("{}atom.xml", c.base_path)),
+        "nav": nav,
+        "extra": c.extra,
+        "collections": site.collections.iter().map(|col| json!({"name": col.spec.name, "title": col.spec.title, "url": site.url(&format!("compare/{}/", col.spec.name))})).collect::<Vec<_>>(),
+    })
+}
+
+fn section_view(shared: &Shared, s: usize, with_pages: bool) -> Json {
+    let site = &shared.site;
+    let sec = &site.sections[s];
+    let doc = sec.doc.map(|d| &site.docs[d]);
+    let path = if sec.dir.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", sec.dir)
+    };
+    let pages: Vec<Value> = if with_pages {
+        sec.pages
+            .iter()
+            .map(|&p| shared.page_views[p].clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let subsections: Vec<Json> = sec
+        .subsections
+        .iter()
+        .map(|&ss| {
+            let sub = &site.sections[ss];
+            let title = sub.doc.and_then(|d| site.docs[d].front.title.clone()).unwrap_or_else(|| sub.dir.rsplit('/').next().unwrap_or("").to_string());
+            json!({"title": title, "url": site.url(&format!("{}/", sub.dir)), "count": sub.pages.len()})
+        })
+        .collect();
+    json!({
+        "title": doc.and_then(|d| d.front.title.clone()),
+        "description": doc.and_then(|d| d.front.description.clone()),
+        "url": site.url(&path),
+        "path": path,
+        "pages": Value::from_serializable(&pages),
+        "subsections": subsections,
+        "extra": doc.map(|d| d.front.extra.clone()),
+        "collection": sec.collection.map(|c| site.collections[c].spec.name.clone()),
+    })
+}
+
+/// Registers the functions templates can call.
+fn register_functions(tera: &mut Tera, shared: &Arc<Shared>) {
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let path = path.trim_start_matches("@/");
+            match s.site.doc_by_rel(path) {
+                Some(d) => Ok(s.page_views[d].clone()),
+                None => Err(tera::Error::message(format!(
+                    "get_page: no content file `{path}`"
+                ))),
+            }
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let dir = path
+                .trim_start_matches("@/")
+                .trim_end_matches("_index.md")
+                .trim_matches('/');
+            match s.site.sections.iter().position(|sec| sec.dir == dir) {
+                Some(i) => Ok(Value::from_serializable(&section_view(&s, i, true))),
+                None => Err(tera::Error::message(format!(
+                    "get_section: no section `{dir}`"
+                ))),
+            }
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "get_collection",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let name: &str = kwargs.must_get("name")?;
+            let Some(c) = s.site.collections.iter().position(|c| c.spec.name == name) else {
+                return Err(tera::Error::message(format!(
+                    "get_collection: no collection `{name}`"
+                )));
+            };
+            let spec = &s.site.collections[c].spec;
+            let mut entries: Vec<usize> = (0..s.site.collections[c].entries.len()).collect();
+            if let Some(field) = kwargs.get::<&str>("filter_field")? {
+                let fi = spec.field_index(field).ok_or_else(|| {
+                    tera::Error::message(format!("get_collection: `{name}` has no field `{field}`"))
+                })?;
+                let want: &str = kwargs.must_get("filter_value")?;
+                entries.retain(|&e| {
+                    s.views.entries[c][e]["cells"][fi]["raw"]
+                        .as_str()
+                        .map_or_else(
+                            || {
+                                s.views.entries[c][e]["cells"][fi]["raw"]
+                                    .as_array()
+                                    .is_some_and(|a| a.iter().any(|v| v == want))
+                            },
+                            |v| v == want,
+                        )
+                });
+            }
+            if let Some(field) = kwargs.get::<&str>("sort_by")? {
+                let fi = spec.field_index(field).ok_or_else(|| {
+                    tera::Error::message(format!("get_collection: `{name}` has no field `{field}`"))
+                })?;
+                let key = |e: usize| s.views.entries[c][e]["cells"][fi]["sort"].clone();
+                entries.sort_by(|&a, &b| compare_json(&key(a), &key(b)).then(a.cmp(&b)));
+                if kwargs.get::<&str>("order")? == Some("desc") {
+                    entries.reverse();
+                }
+            }
+            let list: Vec<&Json> = entries.iter().map(|&e| &s.views.entries[c][e]).collect();
+            Ok(Value::from_serializable(&list))
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "chart",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let name: &str = kwargs.must_get("collection")?;
+            let id: &str = kwargs.must_get("id")?;
+            let c = s
+                .site
+                .collections
+                .iter()
+                .position(|c| c.spec.name == name)
+                .ok_or_else(|| tera::Error::message(format!("chart: no collection `{name}`")))?;
+            let chart = s.site.collections[c]
+                .spec
+                .charts
+                .iter()
+                .find(|ch| ch.id == id)
+                .ok_or_else(|| {
+                    tera::Error::message(format!("chart: collection `{name}` has no chart `{id}`"))
+                })?;
+            Ok(Value::from_serializable(&crate::chart::chart_view(
+                &s.site, c, chart,
+            )))
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            match s.site.resolve_link(None, path) {
+                LinkTarget::Url(u) => Ok(Value::from(u)),
+                LinkTarget::AsIs => Ok(Value::from(path)),
+                LinkTarget::Missing { what, .. } => {
+                    Err(tera::Error::message(format!("url: {what}")))
+                }
+            }
+        },
+    );
+    tera.register_filter("fmt_number", |v: f64, _: Kwargs, _: &State| {
+        crate::facts::format_number(v)
+    });
+}
+
+fn compare_json(a: &Json, b: &Json) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&y.as_f64().unwrap_or(0.0)),
+        (Json::String(x), Json::String(y)) => x.cmp(y),
+        (Json::Null, Json::Null) => Ordering::Equal,
+        // Missing values sort last.
+        (Json::Null, _) => Ordering::Greater,
+        (_, Json::Null) => Ordering::Less,
+        _ => Ordering::Equal,
+    }
+}
+
+/// Checks that every template a page asks for exists, before rendering anything.
+pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) {
+    for page in &site.pages {
+        if page.template.is_empty()
+            || templates
+                .tera
+                .get_template_names()
+                .any(|n| n == page.template)
+        {
+            continue;
+        }
+        let names: Vec<&str> = templates.tera.get_template_names().collect();
+        let mut d = Diagnostic::error(
+            "template",
+            format!("template `{}` not found", page.template),
+        );
+        let span = match &page.kind {
+            PageKind::Doc(doc) => site.docs[*doc]
+                .front
+                .template
+                .as_ref()
+                .map(|t| Span::new(site.docs[*doc].source, t.span.clone())),
+            PageKind::Section(s) => site.sections[*s].doc.and_then(|doc| {
+                site.docs[doc]
+                    .front
+                    .template
+                    .as_ref()
+                    .map(|t| Span::new(site.docs[doc].source, t.span.clone()))
+            }),
+            _ => None,
+        };
+        d = match span {
+            Some(span) => d.label(span, "no such template"),
+            None => d.at_path(format!("templates/{}", page.template)),
+        };
+        diags.push(d.suggest(&page.template, names).help(format!(
+            "add `templates/{}` or name an existing template",
+            page.template
+        )));
+    }
+}
+
+/// Renders every page and generated file. Problems go to `diags`.
+pub fn render_site(
+    site: Arc<Site>,
+    mut templates: Templates,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<Artifact> {
+    let views = Views::new(&site);
+    let page_views: Vec<Value> = (0..site.docs.len())
+        .map(|d| Value::from_serializable(&page_view(&site, d)))
+        .collect();
+    let config = Value::from_serializable(&config_view(&site));
+    let shared = Arc::new(Shared {
+        site: Arc::clone(&site),
+        views,
+        page_views,
+        config,
+    });
+    register_functions(&mut templates.tera, &shared);
+    let template_ids: BTreeMap<String, SourceId> = templates
+        .sources
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    let ro = RenderOptions {
+        markdown: &site.config.markdown,
+        highlight_theme: &site.config.highlight_theme,
+    };
+
+    let results: Vec<Result<Artifact, Diagnostic>> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(pi, page)| {
+            let html = render_page(&shared, &templates.tera, &ro, sources, page)
+                .map_err(|e| tera_diagnostic(&e, sources, &template_ids, None))?;
+            Ok(Artifact {
+                path: output_file(&page.path),
+                content: ArtifactContent::Bytes(html.into_bytes()),
+                page: Some(pi),
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len() + 16);
+    for r in results {
+        match r {
+            Ok(a) => out.push(a),
+            Err(d) => diags.push(d),
+        }
+    }
+    for (c, coll) in site.collections.iter().enumerate() {
+        out.push(bytes_artifact(
+            format!("data/{}.json", coll.spec.name),
+            compare::export_json(&site, c),
+        ));
+        out.push(bytes_artifact(
+            format!("data/{}.csv", coll.spec.name),
+            compare::export_csv(&site, c),
+        ));
+    }
+    out.extend(crate::output::feeds(&site));
+    out
+}
+
+pub fn bytes_artifact(path: String, text: String) -> Artifact {
+    Artifact {
+        path,
+        content: ArtifactContent::Bytes(text.into_bytes()),
+        page: None,
+    }
+}
+
+/// `models/x/` → `models/x/index.html`; `404.html` stays.
+pub fn output_file(path: &str) -> String {
+    if path.is_empty() {
+        "index.html".into()
+    } else if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+fn render_page(
+    shared: &Shared,
+    tera: &Tera,
+    ro: &RenderOptions<'_>,
+    sources: &SourceMap,
+    page: &Page,
+) -> tera::TeraResult<String> {
+    let site = &shared.site;
+    if let PageKind::Redirect(to) = &page.kind {
+        return Ok(redirect_html(to, &site.config.language));
+    }
+    let mut ctx = Context::new();
+    ctx.insert_value("config", shared.config.clone());
+    ctx.insert("current_path", &site.url(&page.path));
+    ctx.insert("permalink", &site.absolute_url(&page.path));
+    ctx.insert("title", &page.title);
+    match &page.kind {
+        PageKind::Doc(d) => {
+            let doc = &site.docs[*d];
+            let body = &sources.text(doc.source)[doc.body.clone()];
+            let rendered =
+                markdown::render(body, ro, &|dest| match site.resolve_link(Some(*d), dest) {
+                    LinkTarget::Url(u) => Some(u),
+                    _ => None,
+                });
+            ctx.insert_value("page", shared.page_views[*d].clone());
+            ctx.insert("content", &rendered.html);
+            ctx.insert("summary", &rendered.summary);
+            ctx.insert("description", &doc.front.description);
+            let mentioned: Vec<&Value> = site.backlinks[*d]
+                .iter()
+                .map(|&b| &shared.page_views[b])
+                .collect();
+            ctx.insert("mentioned_in", &mentioned);
+            let parent = site.sections.iter().position(|s| s.dir == doc.dir);
+            if let Some(p) = parent {
+                ctx.insert("section", &section_view(shared, p, false));
+            }
+            if let Some((c, e)) = site.doc_entries[*d] {
+                ctx.insert("entry", &shared.views.entries[c][e]);
+                ctx.insert(
+                    "collection",
+                    &json!({
+                        "name": site.collections[c].spec.name,
+                        "title": site.collections[c].spec.title,
+                        "singular": site.collections[c].spec.singular,
+                        "url": site.url(&format!("compare/{}/", site.collections[c].spec.name)),
+                    }),
+                );
+                ctx.insert("fields", &shared.views.fields[c]);
+                ctx.insert("referrers", &referrers_view(shared, c, e));
+                let coll = &site.collections[c];
+                let pairs: Vec<Json> = (0..coll.entries.len())
+                    .filter(|&o| o != e)
+                    .map(|o| json!({"title": compare::entry_title(site, c, o), "url": site.url(&compare::pair_path(&coll.spec.name, &coll.entries[e].slug, &coll.entries[o].slug))}))
+                    .collect();
+                ctx.insert("pairs", &pairs);
+            }
+        }
+        PageKind::Section(s) => {
+            let sec = &site.sections[*s];
+            ctx.insert("section", &section_view(shared, *s, true));
+            ctx.insert(
+                "description",
+                &sec.doc.and_then(|d| site.docs[d].front.description.clone()),
+            );
+            let content = sec.doc.map(|d| {
+                let doc = &site.docs[d];
+                let body = &sources.text(doc.source)[doc.body.clone()];
+                markdown::render(body, ro, &|dest| match site.resolve_link(Some(d), dest) {
+                    LinkTarget::Url(u) => Some(u),
+                    _ => None,
+                })
+                .html
+            });
+            ctx.insert("content", &content.unwrap_or_default());
+            if let Some(c) = sec.collection {
+                ctx.insert(
+                    "collection",
+                    &compare::context(site, &shared.views, &PageKind::Table(c))["collection"],
+                );
+                ctx.insert("entries", &shared.views.entries[c]);
+                ctx.insert("fields", &shared.views.fields[c]);
+            }
+        }
+        PageKind::TagList => {
+            let tags: Vec<Json> = site
+                .tags
+                .iter()
+                .map(|(slug, (name, pages))| json!({"name": name, "slug": slug, "url": site.url(&format!("tags/{slug}/")), "count": pages.len()}))
+                .collect();
+            ctx.insert("tags", &tags);
+        }
+        PageKind::Tag(slug) => {
+            if let Some((name, pages)) = site.tags.get(slug) {
+                let pages: Vec<&Value> = pages.iter().map(|&p| &shared.page_views[p]).collect();
+                ctx.insert("tag", &json!({"name": name, "slug": slug}));
+                ctx.insert("pages", &pages);
+            }
+        }
+        PageKind::NotFound => {}
+        kind => {
+            let extra = compare::context(site, &shared.views, kind);
+            if let Json::Object(map) = extra {
+                for (k, v) in map {
+                    ctx.insert(k, &v);
+                }
+            }
+        }
+    }
+    tera.render(&page.template, &ctx)
+}
+
+fn referrers_view(shared: &Shared, c: usize, e: usize) -> Vec<Json> {
+    let site = &shared.site;
+    let mut groups: BTreeMap<(usize, usize), Vec<Json>> = BTreeMap::new();
+    for r in &site.referrers[c][e] {
+        groups
+            .entry((r.collection, r.field))
+            .or_default()
+            .push(json!({
+                "title": compare::entry_title(site, r.collection, r.entry),
+                "url": site.doc_url(site.collections[r.collection].docs[r.entry]),
+            }));
+    }
+    groups
+        .into_iter()
+        .map(|((rc, rf), entries)| {
+            let coll = &site.collections[rc];
+            let field = &coll.spec.fields[rf];
+            json!({
+                "collection": coll.spec.title,
+                "field": field.label,
+                "heading": format!("{} with this {}", coll.spec.title, field.label.to_lowercase()),
+                "facet_url": site.url(&format!("compare/{}/{}/{}/", coll.spec.name, field.name, site.collections[c].entries[e].slug)),
+                "entries": entries,
+            })
+        })
+        .collect()
+}
+
+/// A page that sends readers (and crawlers) on to `to`.
+pub fn redirect_html(to: &str, lang: &str) -> String {
+    let to = escape_attr(to);
+    format!(
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>Redirecting…</title><link rel=\"canonical\" href=\"{to}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"></head><body><main><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></main></body></html>\n",
+        escape_attr(lang)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_follow_lines_and_columns() {
+        let t = "ab\ncdé\nxyz";
+        assert_eq!(offset_of(t, 1, 0), 0);
+        assert_eq!(offset_of(t, 2, 2), 5);
+        assert_eq!(offset_of(t, 3, 1), 9);
+    }
+
+    #[test]
+    fn builtin_templates_parse() {
+        let mut sources = SourceMap::default();
+        let mut diags = Diagnostics::new();
+        assert!(
+            load_templates(&[], &mut sources, &mut diags).is_some(),
+            "{:?}",
+            diags.items()
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! Source files: every input read once, given a `SourceId`, and kept for diagnostics.
+//!
+//! In: paths and text from `load`. Out: a `SourceMap` that turns byte offsets into
+//! line:column for people. Knows nothing about what the files mean.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics, LineCol};
+
+/// Index of a file in the `SourceMap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub u32);
+
+/// One file's text and where it lives.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Shown to people: relative to the site root, with `/` separators.
+    pub path: String,
+    pub text: String,
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+}
+
+/// Every source file of a build.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, path: impl Into<String>, text: String) -> SourceId {
+        let id = SourceId(self.files.len() as u32);
+        self.files.push(SourceFile {
+            path: path.into(),
+            text,
+            line_starts: OnceLock::new(),
+        });
+        id
+    }
+
+    pub fn get(&self, id: SourceId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn path(&self, id: SourceId) -> &str {
+        &self.get(id).path
+    }
+
+    pub fn text(&self, id: SourceId) -> &str {
+        &self.get(id).text
+    }
+
+    pub fn find(&self, path: &str) -> Option<SourceId> {
+        self.files
+            .iter()
+            .position(|f| f.path == path)
+            .map(|i| SourceId(i as u32))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// 1-based line and column (columns count characters) of a byte offset.
+    pub fn line_col(&self, id: SourceId, offset: usize) -> LineCol {
+        let file = self.get(id);
+        let starts = file.line_starts();
+        let offset = offset.min(file.text.len());
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = starts[line - 1];
+        let mut col_end = offset;
+        while !file.text.is_char_boundary(col_end) {
+            col_end -= 1;
+        }
+        let col = file.text[line_start..col_end].chars().count() + 1;
+        LineCol { line, col }
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, id: SourceId, line: usize) -> &str {
+        let file = self.get(id);
+        let starts = file.line_starts();
+        let start = starts[(line - 1).min(starts.len() - 1)];
+        let end = starts.get(line).copied().unwrap_or(file.text.len());
+        file.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// A file found under one of the site's input directories.
+#[derive(Debug, Clone)]
+pub struct FoundFile {
+    /// Absolute (or root-joined) path on disk.
+    pub disk: PathBuf,
+    /// Relative to the directory walked, with `/` separators.
+    pub rel: String,
+}
+
+/// True for files an editor or the OS leaves behind, which are never site input.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// Lists the files below `dir` in sorted order, skipping hidden and editor files.
+/// A missing directory is no files; an unreadable entry is a diagnostic.
+pub fn walk(dir: &Path, shown_prefix: &str, diags: &mut Diagnostics) -> Vec<FoundFile> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return out;
+    }
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let rel = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(entry.path())
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push(FoundFile {
+                    disk: entry.path().to_path_buf(),
+                    rel,
+                });
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| shown_prefix.to_string());
+                diags.push(
+                    Diagnostic::error("io", format!("cannot read `{path}`: {err}"))
+                        .at_path(path)
+                        .help("check the file's permissions"),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let mut map = SourceMap::default();
+        let id = map.add("a.md", "ab\nçé x\n".to_string());
+        let x = map.text(id).find('x').unwrap_or(0);
+        assert_eq!(map.line_col(id, x), LineCol { line: 2, col: 4 });
+        assert_eq!(map.line_text(id, 2), "çé x");
+        assert_eq!(map.line_col(id, 0), LineCol { line: 1, col: 1 });
+    }
+}
