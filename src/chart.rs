@@ -396,7 +396,7 @@ mod tests {
     fn linear_scales_use_round_steps() {
         let s = Scale::new([2018.3, 2024.9].into_iter(), false, 0.0, 1.0);
         assert_eq!(s.min, 2018.0);
-        assert_eq!(s.max, 2025.0);
+        assert_eq!(s.max, 2026.0);
         assert_eq!(nice_step(0.37), 0.5);
     }
 }

@@ -324,6 +324,10 @@ pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
         "note": note,
         "as_of": as_of,
         "raw": fact.and_then(Fact::value).map(raw_json),
+        "year": match fact.and_then(Fact::value) {
+            Some(FactValue::Date(d)) => Some(d.year),
+            _ => None,
+        },
     })
 }
 
@@ -389,9 +393,17 @@ pub fn entry_view(site: &Site, c: usize, e: usize) -> Value {
         };
         facets.insert(f.name.clone(), json!(keys.join(" ")));
     }
+    let by_name: serde_json::Map<String, Value> = coll
+        .spec
+        .fields
+        .iter()
+        .zip(&cells)
+        .map(|(f, c)| (f.name.clone(), c.clone()))
+        .collect();
     json!({
         "slug": entry.slug,
         "title": entry_title(site, c, e),
+        "f": by_name,
         "description": doc.front.description,
         "url": entry_url(site, c, e),
         "last_verified": entry.last_verified.map(|d| d.to_string()),

@@ -245,13 +245,13 @@ pub fn parse_config(
         .map(|s| s.value)
         .unwrap_or_else(|| "en".into());
     let author = r.string("author", diags).map(|s| s.value);
+    let output_from_book = r
+        .string("output_dir", diags)
+        .map(|s| PathBuf::from(s.value));
     let output_dir = overrides
         .output_dir
         .clone()
-        .or_else(|| {
-            r.string("output_dir", diags)
-                .map(|s| PathBuf::from(s.value))
-        })
+        .or(output_from_book)
         .unwrap_or_else(|| PathBuf::from("public"));
     let feed = r.bool("feed", diags).unwrap_or(true);
     let sitemap = r.bool("sitemap", diags).unwrap_or(true);

@@ -193,6 +193,9 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
     out
 }
 
+/// A heading being collected: level, custom id, classes and its inner events.
+type HeadingBuf<'a> = (HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>, Vec<Event<'a>>);
+
 /// Render settings for one body.
 pub struct RenderOptions<'a> {
     pub markdown: &'a MarkdownOptions,
@@ -209,12 +212,7 @@ pub fn render(
     let mut ids = HeadingIds::default();
     let mut out: Vec<Event<'_>> = Vec::new();
     let mut summary_at: Option<usize> = None;
-    let mut heading_buf: Option<(
-        HeadingLevel,
-        Option<CowStr<'_>>,
-        Vec<CowStr<'_>>,
-        Vec<Event<'_>>,
-    )> = None;
+    let mut heading_buf: Option<HeadingBuf<'_>> = None;
     let mut code: Option<(String, String)> = None;
     let mut alerts: Vec<bool> = Vec::new();
 

@@ -6,7 +6,7 @@
 //! the template's file, line and column.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -93,6 +93,10 @@ pub const BUILTIN_ASSETS: &[(&str, &str)] = &[
 pub struct Templates {
     pub tera: Tera,
     pub sources: HashMap<String, SourceId>,
+    /// The data the template functions read, filled in when rendering starts. Tera checks that
+    /// every function a template calls exists when the template is added, so the functions are
+    /// registered before the site they read from is known.
+    shared: Arc<OnceLock<Arc<Shared>>>,
 }
 
 /// Loads built-in and user templates. User templates must already be in the `SourceMap` with
@@ -106,14 +110,18 @@ pub fn load_templates(
     for (name, text) in BUILTIN_TEMPLATES {
         let id = sources.add(format!("<built-in>/{name}"), (*text).to_string());
         all.insert((*name).to_string(), id);
+        // Also reachable as `factbook/NAME`, so a site's own `base.html` can extend the default.
+        all.insert(format!("factbook/{name}"), id);
     }
     for (name, id) in user {
         all.insert(name.clone(), *id);
     }
     // Syntax errors, one template at a time, so that every broken template is reported.
     let mut broken = false;
+    let shared: Arc<OnceLock<Arc<Shared>>> = Arc::new(OnceLock::new());
     for (name, id) in &all {
         let mut scratch = Tera::new();
+        register_functions(&mut scratch, &shared);
         if let Err(err) = scratch.add_raw_template(name, sources.text(*id)) {
             if let tera::ErrorKind::SyntaxError(_) = err.kind() {
                 diags.push(tera_diagnostic(&err, sources, &all, Some(*id)));
@@ -126,6 +134,7 @@ pub fn load_templates(
     }
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    register_functions(&mut tera, &shared);
     if let Err(err) = tera.add_raw_templates(
         all.iter()
             .map(|(n, id)| (n.clone(), sources.text(*id).to_string())),
@@ -136,6 +145,7 @@ pub fn load_templates(
     Some(Templates {
         tera,
         sources: all.into_iter().collect(),
+        shared,
     })
 }
 
@@ -155,7 +165,7 @@ fn tera_diagnostic(
                 "template"
             };
             let id = templates.get(report.filename()).copied().or(fallback);
-            let mut d = Diagnostic::error(code, format!("{}", lowercase(report.message())));
+            let mut d = Diagnostic::error(code, lowercase(report.message()));
             match id {
                 Some(id) => {
                     let span = report.span();
@@ -288,6 +298,7 @@ fn config_view(site: &Site) -> Json {
         "feed_url": c.feed.then(|| format!("{}atom.xml", c.base_path)),
         "nav": nav,
         "extra": c.extra,
+        "has_tags": !site.tags.is_empty(),
         "collections": site.collections.iter().map(|col| json!({"name": col.spec.name, "title": col.spec.title, "url": site.url(&format!("compare/{}/", col.spec.name))})).collect::<Vec<_>>(),
     })
 }
@@ -331,11 +342,16 @@ fn section_view(shared: &Shared, s: usize, with_pages: bool) -> Json {
 }
 
 /// Registers the functions templates can call.
-fn register_functions(tera: &mut Tera, shared: &Arc<Shared>) {
-    let s = Arc::clone(shared);
+fn register_functions(tera: &mut Tera, slot: &Arc<OnceLock<Arc<Shared>>>) {
+    fn get(slot: &OnceLock<Arc<Shared>>) -> tera::TeraResult<&Arc<Shared>> {
+        slot.get()
+            .ok_or_else(|| tera::Error::message("site data is not available while templates load"))
+    }
+    let slot_ = Arc::clone(slot);
     tera.register_function(
         "get_page",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let s = get(&slot_)?;
             let path: &str = kwargs.must_get("path")?;
             let path = path.trim_start_matches("@/");
             match s.site.doc_by_rel(path) {
@@ -346,27 +362,29 @@ fn register_functions(tera: &mut Tera, shared: &Arc<Shared>) {
             }
         },
     );
-    let s = Arc::clone(shared);
+    let slot_ = Arc::clone(slot);
     tera.register_function(
         "get_section",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let s = get(&slot_)?;
             let path: &str = kwargs.must_get("path")?;
             let dir = path
                 .trim_start_matches("@/")
                 .trim_end_matches("_index.md")
                 .trim_matches('/');
             match s.site.sections.iter().position(|sec| sec.dir == dir) {
-                Some(i) => Ok(Value::from_serializable(&section_view(&s, i, true))),
+                Some(i) => Ok(Value::from_serializable(&section_view(s, i, true))),
                 None => Err(tera::Error::message(format!(
                     "get_section: no section `{dir}`"
                 ))),
             }
         },
     );
-    let s = Arc::clone(shared);
+    let slot_ = Arc::clone(slot);
     tera.register_function(
         "get_collection",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let s = get(&slot_)?;
             let name: &str = kwargs.must_get("name")?;
             let Some(c) = s.site.collections.iter().position(|c| c.spec.name == name) else {
                 return Err(tera::Error::message(format!(
@@ -397,20 +415,27 @@ fn register_functions(tera: &mut Tera, shared: &Arc<Shared>) {
                 let fi = spec.field_index(field).ok_or_else(|| {
                     tera::Error::message(format!("get_collection: `{name}` has no field `{field}`"))
                 })?;
-                let key = |e: usize| s.views.entries[c][e]["cells"][fi]["sort"].clone();
-                entries.sort_by(|&a, &b| compare_json(&key(a), &key(b)).then(a.cmp(&b)));
-                if kwargs.get::<&str>("order")? == Some("desc") {
-                    entries.reverse();
-                }
+                let key = |e: usize| &s.views.entries[c][e]["cells"][fi]["sort"];
+                let desc = kwargs.get::<&str>("order")? == Some("desc");
+                // Missing values go last in either order.
+                entries.sort_by(|&a, &b| {
+                    let (ka, kb) = (key(a), key(b));
+                    let ord = match (ka.is_null(), kb.is_null()) {
+                        (false, false) if desc => compare_json(kb, ka),
+                        _ => compare_json(ka, kb),
+                    };
+                    ord.then(a.cmp(&b))
+                });
             }
             let list: Vec<&Json> = entries.iter().map(|&e| &s.views.entries[c][e]).collect();
             Ok(Value::from_serializable(&list))
         },
     );
-    let s = Arc::clone(shared);
+    let slot_ = Arc::clone(slot);
     tera.register_function(
         "chart",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let s = get(&slot_)?;
             let name: &str = kwargs.must_get("collection")?;
             let id: &str = kwargs.must_get("id")?;
             let c = s
@@ -432,10 +457,11 @@ fn register_functions(tera: &mut Tera, shared: &Arc<Shared>) {
             )))
         },
     );
-    let s = Arc::clone(shared);
+    let slot_ = Arc::clone(slot);
     tera.register_function(
         "url",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let s = get(&slot_)?;
             let path: &str = kwargs.must_get("path")?;
             match s.site.resolve_link(None, path) {
                 LinkTarget::Url(u) => Ok(Value::from(u)),
@@ -512,7 +538,7 @@ pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnosti
 /// Renders every page and generated file. Problems go to `diags`.
 pub fn render_site(
     site: Arc<Site>,
-    mut templates: Templates,
+    templates: Templates,
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<Artifact> {
@@ -527,7 +553,7 @@ pub fn render_site(
         page_views,
         config,
     });
-    register_functions(&mut templates.tera, &shared);
+    let _ = templates.shared.set(Arc::clone(&shared));
     let template_ids: BTreeMap<String, SourceId> = templates
         .sources
         .iter()

@@ -405,11 +405,9 @@ pub fn resolve(
     site
 }
 
-fn front_matter_span(doc: &Doc) -> std::ops::Range<usize> {
-    // Point at the opening fence: the front matter as a whole.
-    let start = doc.table.entries.first().map_or(0, |(k, _)| k.span.start);
-    let end = doc.table.entries.first().map_or(3, |(k, _)| k.span.end);
-    start..end
+/// The opening fence: where "this front matter lacks X" points.
+fn front_matter_span(_doc: &Doc) -> std::ops::Range<usize> {
+    0..3
 }
 
 fn sort_pages(pages: &mut [usize], docs: &[Doc], sort_by: SortBy) {
@@ -516,15 +514,15 @@ fn resolve_refs(collections: &[Collection], diags: &mut Diagnostics) -> Vec<Vec<
                             r.span.clone(),
                             format!("no `content/{}/{}.md`", tc.spec.dir, r.slug),
                         )
-                        .suggest(&r.slug, tc.entries.iter().map(|e| e.slug.as_str()))
-                        .help(if tc.entries.is_empty() {
-                            format!("add `content/{}/{}.md`", tc.spec.dir, r.slug)
-                        } else {
-                            format!(
-                                "the value must be the file name of an entry in `content/{}/`",
-                                tc.spec.dir
-                            )
-                        }),
+                        .help(
+                            match crate::diag::did_you_mean(&r.slug, tc.entries.iter().map(|e| e.slug.as_str())) {
+                                Some(best) => format!("did you mean `{best}`?"),
+                                None => format!(
+                                    "the value must be the file name (without `.md`) of an entry in `content/{}/`",
+                                    tc.spec.dir
+                                ),
+                            },
+                        ),
                     ),
                 }
             }

@@ -1,0 +1,159 @@
+//! The command line: exit codes, output streams and formats.
+
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+
+fn factbook() -> Command {
+    Command::cargo_bin("factbook").expect("binary")
+}
+
+#[test]
+fn build_succeeds_with_one_summary_line() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let assert = factbook()
+        .args(["build", "--root"])
+        .arg(fixture("basic"))
+        .arg("--output")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("built ") && stdout.contains(" pages in "));
+    assert!(out.path().join("index.html").exists());
+}
+
+#[test]
+fn content_errors_exit_1_with_located_messages_on_stderr() {
+    let assert = factbook()
+        .args(["build", "--root"])
+        .arg(fixture("invalid/broken-link"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("--> content/a.md:4:5"), "{stderr}");
+    assert!(stderr.contains("build failed: 2 errors; nothing was written"));
+    assert!(!fixture("invalid/broken-link").join("public").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    factbook().arg("--no-such-flag").assert().code(2);
+    factbook()
+        .args(["build", "--message-format", "xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_missing_book_toml_is_a_clear_error() {
+    let empty = tempfile::tempdir().expect("tempdir");
+    let assert = factbook()
+        .args(["build", "--root"])
+        .arg(empty.path())
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("book.toml") && stderr.contains("factbook init"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = copy_fixture("basic");
+    factbook()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn github_format_is_used_under_github_actions() {
+    let assert = factbook()
+        .env("GITHUB_ACTIONS", "true")
+        .args(["check", "--root"])
+        .arg(fixture("invalid/enum-value"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with("::error file=content/models/m.md,line=4,col=21,"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn json_format_prints_one_object_per_problem() {
+    let assert = factbook()
+        .args(["check", "--message-format", "json", "--root"])
+        .arg(fixture("invalid/missing-source"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let objects: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(objects.len(), 3);
+    assert!(objects.iter().all(|o| o["code"] == "source"));
+}
+
+#[test]
+fn deny_warnings_fails_on_a_stale_fact_sheet() {
+    let site = copy_fixture("cameras");
+    let book = site.path().join("book.toml");
+    let text = read(&book).replace(
+        "dir = \"cameras\"",
+        "dir = \"cameras\"\nstale_after_days = 30",
+    );
+    std::fs::write(&book, text).expect("write");
+    factbook()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .assert()
+        .success();
+    let assert = factbook()
+        .args(["check", "--deny-warnings", "--root"])
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("error[stale]") && stderr.contains("last verified"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path().join("new-site");
+    factbook().arg("init").arg(&site).assert().success();
+    factbook()
+        .args(["build", "--deny-warnings", "--root"])
+        .arg(&site)
+        .assert()
+        .success();
+    assert!(
+        site.join("public/compare/tools/hugo-vs-zola/index.html")
+            .exists()
+    );
+    factbook().arg("init").arg(&site).assert().code(2);
+}
+
+#[test]
+fn help_and_version_work() {
+    factbook().arg("--version").assert().success();
+    let assert = factbook().args(["build", "--help"]).assert().success();
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(out.contains("Examples:") && out.contains("--deny-warnings"));
+}
