@@ -81,6 +81,18 @@ impl BuildResult {
 /// Runs the whole pipeline.
 pub fn build(opts: &BuildOptions) -> BuildResult {
     let start = Instant::now();
+    // `FACTBOOK_TIMINGS=1` prints how long each stage took, for profiling.
+    let timings = std::env::var_os("FACTBOOK_TIMINGS").is_some();
+    let mut last = Instant::now();
+    let mut lap = |stage: &str| {
+        if timings {
+            eprintln!(
+                "timing: {stage:<8} {:>8.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        last = Instant::now();
+    };
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::new();
     let result = |sources: SourceMap,
@@ -122,6 +134,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
             .into_iter()
             .map(|(f, id)| (f.rel.clone(), id))
             .collect();
+    lap("parse");
     if diags.has_errors() {
         return result(sources, diags, None, Vec::new(), None, None);
     }
@@ -133,6 +146,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         render::check_templates(&site, t, &mut diags);
     }
     let site = Arc::new(site);
+    lap("resolve");
     let Some(templates) = templates.filter(|_| !diags.has_errors()) else {
         return result(sources, diags, Some(site), Vec::new(), None, None);
     };
@@ -146,10 +160,12 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         content: render::ArtifactContent::Copy(f.disk.clone()),
         page: None,
     }));
+    lap("render");
     check_collisions(&artifacts, &mut diags);
     if !diags.has_errors() {
         check::check_output(&site, &artifacts, &sources, &template_sources, &mut diags);
     }
+    lap("check");
     if opts.deny_warnings {
         diags.deny_warnings();
     }
