@@ -14,28 +14,59 @@ use crate::render::{Artifact, ArtifactContent};
 use crate::site::{LinkTarget, PageKind, Site};
 use crate::source::SourceMap;
 
-/// Attribute values of one kind (`href`, `src`, `id`) in an HTML string.
-fn attr_values<'a>(html: &'a str, attr: &str, out: &mut Vec<&'a str>) {
-    let needle = format!(" {attr}=\"");
+/// Links (`href`, `src`) and anchors (`id`, `name`) of one HTML page, found in one pass.
+#[derive(Default)]
+struct Scanned<'a> {
+    links: Vec<&'a str>,
+    ids: Vec<&'a str>,
+}
+
+/// Scans for `NAME="value"` attributes preceded by a space; one pass over the bytes.
+fn scan_attributes(html: &str) -> Scanned<'_> {
+    let bytes = html.as_bytes();
+    let mut out = Scanned::default();
     let mut from = 0;
-    while let Some(i) = html[from..].find(&needle) {
-        let start = from + i + needle.len();
-        match html[start..].find('"') {
-            Some(len) => {
-                out.push(&html[start..start + len]);
-                from = start + len;
+    while let Some(i) = html[from..].find("=\"") {
+        let eq = from + i;
+        let start = eq + 2;
+        let Some(len) = html[start..].find('"') else {
+            break;
+        };
+        let name_start = bytes[..eq]
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
+            .map_or(0, |p| p + 1);
+        if name_start > 0 && bytes[name_start - 1].is_ascii_whitespace() {
+            let value = &html[start..start + len];
+            match &bytes[name_start..eq] {
+                b"href" | b"src" => out.links.push(value),
+                b"id" | b"name" => out.ids.push(value),
+                _ => {}
             }
-            None => break,
         }
+        from = start + len + 1;
+    }
+    out
+}
+
+/// Values of one attribute, for tests.
+#[cfg(test)]
+fn attr_values<'a>(html: &'a str, attr: &str, out: &mut Vec<&'a str>) {
+    let s = scan_attributes(html);
+    match attr {
+        "href" | "src" => out.extend(s.links),
+        _ => out.extend(s.ids),
     }
 }
 
 /// Ids of an HTML page (also `<a name>`).
+#[cfg(test)]
 fn ids(html: &str) -> HashSet<String> {
-    let mut v = Vec::new();
-    attr_values(html, "id", &mut v);
-    attr_values(html, "name", &mut v);
-    v.into_iter().map(decode_entities).collect()
+    scan_attributes(html)
+        .ids
+        .into_iter()
+        .map(decode_entities)
+        .collect()
 }
 
 fn decode_entities(s: &str) -> String {
@@ -97,8 +128,14 @@ pub fn check_output(
             ArtifactContent::Copy(_) => None,
         })
         .collect();
-    let id_sets: HashMap<&str, HashSet<String>> =
-        html_of.par_iter().map(|(p, h)| (*p, ids(h))).collect();
+    let scans: HashMap<&str, Scanned<'_>> = html_of
+        .par_iter()
+        .map(|(p, h)| (*p, scan_attributes(h)))
+        .collect();
+    let id_sets: HashMap<&str, HashSet<String>> = scans
+        .par_iter()
+        .map(|(p, sc)| (*p, sc.ids.iter().map(|i| decode_entities(i)).collect()))
+        .collect();
     let base = site.config.base_path.as_str();
 
     let problems: Vec<Diagnostic> = artifacts
@@ -106,16 +143,17 @@ pub fn check_output(
         .filter(|a| a.path.ends_with(".html"))
         .flat_map_iter(|a| {
             let mut found = Vec::new();
-            let Some(html) = html_of.get(a.path.as_str()) else {
+            if !html_of.contains_key(a.path.as_str()) {
                 return found;
             };
             let page_dir = match a.path.rfind('/') {
                 Some(i) => &a.path[..=i],
                 None => "",
             };
-            let mut links = Vec::new();
-            attr_values(html, "href", &mut links);
-            attr_values(html, "src", &mut links);
+            let links = scans
+                .get(a.path.as_str())
+                .map(|sc| sc.links.clone())
+                .unwrap_or_default();
             let mut seen = HashSet::new();
             for raw in links {
                 if !seen.insert(raw) {
@@ -270,7 +308,7 @@ mod tests {
             r#"<a href="/a/">x</a><h2 id="intro">i</h2><a name="old"></a><img src="/p.png">"#;
         let mut v = Vec::new();
         attr_values(html, "href", &mut v);
-        assert_eq!(v, ["/a/"]);
+        assert_eq!(v, ["/a/", "/p.png"], "href and src, in document order");
         let set = ids(html);
         assert!(set.contains("intro") && set.contains("old"));
     }

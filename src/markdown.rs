@@ -156,7 +156,7 @@ pub fn scan(body: &str, offset: usize, opts: &MarkdownOptions) -> Scan {
                     title.push_str(&t);
                 }
                 if !in_code {
-                    scan.words += t.split_whitespace().count();
+                    scan.words += count_words(&t);
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) if is_more_marker(&h) => scan.has_more = true,
@@ -164,6 +164,21 @@ pub fn scan(body: &str, offset: usize, opts: &MarkdownOptions) -> Scan {
         }
     }
     scan
+}
+
+/// Words in a text run: starts of non-whitespace runs. Byte-wise, since this runs over every
+/// word of every page; non-ASCII whitespace is rare enough in prose not to matter here.
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = b.is_ascii_whitespace();
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+    }
+    words
 }
 
 fn is_more_marker(html: &str) -> bool {
@@ -194,7 +209,12 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
 }
 
 /// A heading being collected: level, custom id, classes and its inner events.
-type HeadingBuf<'a> = (HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>, Vec<Event<'a>>);
+type HeadingBuf<'a> = (
+    HeadingLevel,
+    Option<CowStr<'a>>,
+    Vec<CowStr<'a>>,
+    Vec<Event<'a>>,
+);
 
 /// Render settings for one body.
 pub struct RenderOptions<'a> {
@@ -469,6 +489,13 @@ mod tests {
         assert!(html.contains("“quoted”"));
         assert!(html.contains("type=\"checkbox\""));
         assert!(html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn words_are_counted_like_split_whitespace() {
+        for t in ["", "one", " two  words ", "tabs\tand\nlines", "naïve café"] {
+            assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
+        }
     }
 
     #[test]
