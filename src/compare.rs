@@ -592,6 +592,11 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Value {
     }
 }
 
+/// Whether two facts say the same thing (sources and notes aside), for "differs" marks.
+pub fn same_fact(a: Option<&Fact>, b: Option<&Fact>) -> bool {
+    a.map(fact_identity) == b.map(fact_identity)
+}
+
 fn fact_identity(f: &Fact) -> String {
     match f {
         Fact::Known { value, .. } => format!("{value:?}"),

@@ -249,6 +249,12 @@ struct Shared {
     views: Views,
     page_views: Vec<Value>,
     config: Value,
+    /// Per collection and entry, converted once: the entry view, each field's cell, and the
+    /// links to its pair pages. Pair pages (n² of them) are built from these without copying.
+    entries_tv: Vec<Vec<Value>>,
+    cells_tv: Vec<Vec<Vec<Value>>>,
+    others_tv: Vec<Vec<Value>>,
+    collection_tv: Vec<Value>,
 }
 
 fn page_view(site: &Site, doc: usize) -> Json {
@@ -547,11 +553,60 @@ pub fn render_site(
         .map(|d| Value::from_serializable(&page_view(&site, d)))
         .collect();
     let config = Value::from_serializable(&config_view(&site));
+    let entries_tv = views
+        .entries
+        .iter()
+        .map(|es| es.iter().map(Value::from_serializable).collect())
+        .collect();
+    let cells_tv = views
+        .entries
+        .iter()
+        .map(|es| {
+            es.iter()
+                .map(|e| {
+                    e["cells"]
+                        .as_array()
+                        .map(|cs| cs.iter().map(Value::from_serializable).collect())
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    let others_tv = (0..site.collections.len())
+        .map(|c| {
+            let coll = &site.collections[c];
+            (0..coll.entries.len())
+                .map(|e| {
+                    let list: Vec<Json> = (0..coll.entries.len())
+                        .filter(|&o| o != e)
+                        .map(|o| {
+                            json!({
+                                "title": compare::entry_title(&site, c, o),
+                                "url": site.url(&compare::pair_path(&coll.spec.name, &coll.entries[e].slug, &coll.entries[o].slug)),
+                            })
+                        })
+                        .collect();
+                    Value::from_serializable(&list)
+                })
+                .collect()
+        })
+        .collect();
+    let collection_tv = (0..site.collections.len())
+        .map(|c| {
+            Value::from_serializable(
+                &compare::context(&site, &views, &PageKind::Table(c))["collection"],
+            )
+        })
+        .collect();
     let shared = Arc::new(Shared {
         site: Arc::clone(&site),
         views,
         page_views,
         config,
+        entries_tv,
+        cells_tv,
+        others_tv,
+        collection_tv,
     });
     let _ = templates.shared.set(Arc::clone(&shared));
     let template_ids: BTreeMap<String, SourceId> = templates
@@ -669,12 +724,7 @@ fn render_page(
                 );
                 ctx.insert("fields", &shared.views.fields[c]);
                 ctx.insert("referrers", &referrers_view(shared, c, e));
-                let coll = &site.collections[c];
-                let pairs: Vec<Json> = (0..coll.entries.len())
-                    .filter(|&o| o != e)
-                    .map(|o| json!({"title": compare::entry_title(site, c, o), "url": site.url(&compare::pair_path(&coll.spec.name, &coll.entries[e].slug, &coll.entries[o].slug))}))
-                    .collect();
-                ctx.insert("pairs", &pairs);
+                ctx.insert_value("pairs", shared.others_tv[c][e].clone());
             }
         }
         PageKind::Section(s) => {
@@ -719,6 +769,39 @@ fn render_page(
             }
         }
         PageKind::NotFound => {}
+        PageKind::Pair(c, a, b) => {
+            let coll = &site.collections[*c];
+            let mut differences = 0;
+            let rows: Vec<Value> = coll
+                .spec
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(fi, f)| {
+                    let (fa, fb) = (&coll.entries[*a].facts[fi], &coll.entries[*b].facts[fi]);
+                    let differs = fa != fb && !compare::same_fact(fa.as_ref(), fb.as_ref());
+                    differences += usize::from(differs);
+                    let mut row: BTreeMap<&str, Value> = BTreeMap::new();
+                    row.insert("field", Value::from(f.name.as_str()));
+                    row.insert("label", Value::from(f.label.as_str()));
+                    row.insert(
+                        "description",
+                        f.description.as_deref().map_or(Value::none(), Value::from),
+                    );
+                    row.insert("a", shared.cells_tv[*c][*a][fi].clone());
+                    row.insert("b", shared.cells_tv[*c][*b][fi].clone());
+                    row.insert("differs", Value::from(differs));
+                    Value::from(row)
+                })
+                .collect();
+            ctx.insert_value("collection", shared.collection_tv[*c].clone());
+            ctx.insert_value("a", shared.entries_tv[*c][*a].clone());
+            ctx.insert_value("b", shared.entries_tv[*c][*b].clone());
+            ctx.insert_value("rows", Value::from(rows));
+            ctx.insert("differences", &differences);
+            ctx.insert_value("a_others", shared.others_tv[*c][*a].clone());
+            ctx.insert_value("b_others", shared.others_tv[*c][*b].clone());
+        }
         kind => {
             let extra = compare::context(site, &shared.views, kind);
             if let Json::Object(map) = extra {
