@@ -255,6 +255,8 @@ struct Shared {
     cells_tv: Vec<Vec<Vec<Value>>>,
     others_tv: Vec<Vec<Value>>,
     collection_tv: Vec<Value>,
+    /// Each section without its page list, as every page of it shows it.
+    section_tv: Vec<Value>,
 }
 
 fn page_view(site: &Site, doc: usize) -> Json {
@@ -309,7 +311,9 @@ fn config_view(site: &Site) -> Json {
     })
 }
 
-fn section_view(shared: &Shared, s: usize, with_pages: bool) -> Json {
+/// A section for templates; `pages` is filled only when asked (listing pages is the costly
+/// part, and a page only needs its section's title and URL).
+fn section_view(shared: &Shared, s: usize, with_pages: bool) -> Value {
     let site = &shared.site;
     let sec = &site.sections[s];
     let doc = sec.doc.map(|d| &site.docs[d]);
@@ -318,6 +322,27 @@ fn section_view(shared: &Shared, s: usize, with_pages: bool) -> Json {
     } else {
         format!("{}/", sec.dir)
     };
+    let subsections: Vec<Json> = sec
+        .subsections
+        .iter()
+        .map(|&ss| {
+            let sub = &site.sections[ss];
+            let title = sub
+                .doc
+                .and_then(|d| site.docs[d].front.title.clone())
+                .unwrap_or_else(|| sub.dir.rsplit('/').next().unwrap_or("").to_string());
+            json!({"title": title, "url": site.url(&format!("{}/", sub.dir)), "count": sub.pages.len()})
+        })
+        .collect();
+    let mut view: BTreeMap<&str, Value> = BTreeMap::new();
+    let opt = |v: Option<String>| v.map_or(Value::none(), Value::from);
+    view.insert("title", opt(doc.and_then(|d| d.front.title.clone())));
+    view.insert(
+        "description",
+        opt(doc.and_then(|d| d.front.description.clone())),
+    );
+    view.insert("url", Value::from(site.url(&path)));
+    view.insert("path", Value::from(path));
     let pages: Vec<Value> = if with_pages {
         sec.pages
             .iter()
@@ -326,25 +351,19 @@ fn section_view(shared: &Shared, s: usize, with_pages: bool) -> Json {
     } else {
         Vec::new()
     };
-    let subsections: Vec<Json> = sec
-        .subsections
-        .iter()
-        .map(|&ss| {
-            let sub = &site.sections[ss];
-            let title = sub.doc.and_then(|d| site.docs[d].front.title.clone()).unwrap_or_else(|| sub.dir.rsplit('/').next().unwrap_or("").to_string());
-            json!({"title": title, "url": site.url(&format!("{}/", sub.dir)), "count": sub.pages.len()})
-        })
-        .collect();
-    json!({
-        "title": doc.and_then(|d| d.front.title.clone()),
-        "description": doc.and_then(|d| d.front.description.clone()),
-        "url": site.url(&path),
-        "path": path,
-        "pages": Value::from_serializable(&pages),
-        "subsections": subsections,
-        "extra": doc.map(|d| d.front.extra.clone()),
-        "collection": sec.collection.map(|c| site.collections[c].spec.name.clone()),
-    })
+    view.insert("pages", Value::from(pages));
+    view.insert("subsections", Value::from_serializable(&subsections));
+    view.insert(
+        "extra",
+        doc.map_or(Value::none(), |d| Value::from_serializable(&d.front.extra)),
+    );
+    view.insert(
+        "collection",
+        opt(sec
+            .collection
+            .map(|c| site.collections[c].spec.name.clone())),
+    );
+    Value::from(view)
 }
 
 /// Registers the functions templates can call.
@@ -379,7 +398,7 @@ fn register_functions(tera: &mut Tera, slot: &Arc<OnceLock<Arc<Shared>>>) {
                 .trim_end_matches("_index.md")
                 .trim_matches('/');
             match s.site.sections.iter().position(|sec| sec.dir == dir) {
-                Some(i) => Ok(Value::from_serializable(&section_view(s, i, true))),
+                Some(i) => Ok(section_view(s, i, true)),
                 None => Err(tera::Error::message(format!(
                     "get_section: no section `{dir}`"
                 ))),
@@ -598,7 +617,7 @@ pub fn render_site(
             )
         })
         .collect();
-    let shared = Arc::new(Shared {
+    let mut shared = Shared {
         site: Arc::clone(&site),
         views,
         page_views,
@@ -607,7 +626,12 @@ pub fn render_site(
         cells_tv,
         others_tv,
         collection_tv,
-    });
+        section_tv: Vec::new(),
+    };
+    shared.section_tv = (0..site.sections.len())
+        .map(|s| section_view(&shared, s, false))
+        .collect();
+    let shared = Arc::new(shared);
     let _ = templates.shared.set(Arc::clone(&shared));
     let template_ids: BTreeMap<String, SourceId> = templates
         .sources
@@ -702,14 +726,14 @@ fn render_page(
             ctx.insert("content", &rendered.html);
             ctx.insert("summary", &rendered.summary);
             ctx.insert("description", &doc.front.description);
-            let mentioned: Vec<&Value> = site.backlinks[*d]
+            let mentioned: Vec<Value> = site.backlinks[*d]
                 .iter()
-                .map(|&b| &shared.page_views[b])
+                .map(|&b| shared.page_views[b].clone())
                 .collect();
-            ctx.insert("mentioned_in", &mentioned);
+            ctx.insert_value("mentioned_in", Value::from(mentioned));
             let parent = site.sections.iter().position(|s| s.dir == doc.dir);
             if let Some(p) = parent {
-                ctx.insert("section", &section_view(shared, p, false));
+                ctx.insert_value("section", shared.section_tv[p].clone());
             }
             if let Some((c, e)) = site.doc_entries[*d] {
                 ctx.insert("entry", &shared.views.entries[c][e]);
@@ -729,7 +753,7 @@ fn render_page(
         }
         PageKind::Section(s) => {
             let sec = &site.sections[*s];
-            ctx.insert("section", &section_view(shared, *s, true));
+            ctx.insert_value("section", section_view(shared, *s, true));
             ctx.insert(
                 "description",
                 &sec.doc.and_then(|d| site.docs[d].front.description.clone()),
@@ -763,9 +787,12 @@ fn render_page(
         }
         PageKind::Tag(slug) => {
             if let Some((name, pages)) = site.tags.get(slug) {
-                let pages: Vec<&Value> = pages.iter().map(|&p| &shared.page_views[p]).collect();
+                let pages: Vec<Value> = pages
+                    .iter()
+                    .map(|&p| shared.page_views[p].clone())
+                    .collect();
                 ctx.insert("tag", &json!({"name": name, "slug": slug}));
-                ctx.insert("pages", &pages);
+                ctx.insert_value("pages", Value::from(pages));
             }
         }
         PageKind::NotFound => {}
