@@ -31,6 +31,8 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod value;

@@ -1,0 +1,282 @@
+//! `factbook serve` in a real browser: headless Chromium, driven over the DevTools protocol,
+//! keeps a page open while its source is edited, broken and fixed.
+//!
+//! Needs Chromium at `/usr/bin/chromium` (or `FACTBOOK_CHROMIUM`); CI installs it. Without it
+//! the test prints a notice and passes. Set `FACTBOOK_BROWSER_SHOTS=DIR` to save screenshots.
+#![cfg(feature = "serve")]
+
+mod common;
+mod serve_support;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use serve_support::{PATIENCE, Served, request};
+use tungstenite::{Message, WebSocket};
+
+fn chromium_path() -> Option<PathBuf> {
+    let path = std::env::var_os("FACTBOOK_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    path.exists().then_some(path)
+}
+
+/// A child process killed when dropped, also when a test panics half-way through a setup.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A headless Chromium with one page, killed when dropped.
+struct Browser {
+    _child: KillOnDrop,
+    _profile: tempfile::TempDir,
+    page: WebSocket<TcpStream>,
+    next_id: u64,
+}
+
+impl Browser {
+    fn launch(executable: &PathBuf) -> Browser {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut child = KillOnDrop(
+            Command::new(executable)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--remote-debugging-port=0",
+                    "--window-size=900,700",
+                ])
+                .arg(format!("--user-data-dir={}", profile.path().display()))
+                .arg("about:blank")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start chromium"),
+        );
+        // Chromium names its DevTools port on stderr; keep draining it afterwards.
+        let stderr = BufReader::new(child.0.stderr.take().expect("stderr"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("DevTools listening on ") {
+                    let _ = tx.send(url.to_string());
+                }
+            }
+        });
+        let browser_url = rx
+            .recv_timeout(PATIENCE)
+            .expect("chromium said where DevTools listens");
+        let port: u16 = browser_url
+            .trim_start_matches("ws://127.0.0.1:")
+            .split('/')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("a DevTools port");
+        let targets: Value =
+            serde_json::from_str(&request(port, "GET", "/json/list").body).expect("target list");
+        let page_url = targets
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["type"] == "page"))
+            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
+            .expect("a page target")
+            .to_string();
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to DevTools");
+        stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+        let (page, _) = tungstenite::client(page_url.as_str(), stream).expect("DevTools handshake");
+        Browser {
+            _child: child,
+            _profile: profile,
+            page,
+            next_id: 0,
+        }
+    }
+
+    /// Sends a DevTools command and returns its result (events in between are skipped).
+    fn call(&mut self, method: &str, params: Value) -> Result<Value, String> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = json!({"id": id, "method": method, "params": params}).to_string();
+        self.page
+            .send(Message::text(msg))
+            .map_err(|e| e.to_string())?;
+        loop {
+            let msg = self.page.read().map_err(|e| e.to_string())?;
+            let Message::Text(text) = msg else { continue };
+            let v: Value = serde_json::from_str(text.as_str()).map_err(|e| e.to_string())?;
+            if v["id"] == id {
+                if let Some(e) = v.get("error") {
+                    return Err(e.to_string());
+                }
+                return Ok(v["result"].clone());
+            }
+        }
+    }
+
+    /// Evaluates JavaScript in the page; `None` while the page is between documents.
+    fn eval(&mut self, expression: &str) -> Option<Value> {
+        let r = self
+            .call(
+                "Runtime.evaluate",
+                json!({"expression": expression, "returnByValue": true}),
+            )
+            .ok()?;
+        if r.get("exceptionDetails").is_some() {
+            return None;
+        }
+        Some(r["result"]["value"].clone())
+    }
+
+    /// Waits until `expression` is true in the page.
+    fn wait_until(&mut self, what: &str, expression: &str) {
+        let start = Instant::now();
+        while self.eval(expression) != Some(Value::Bool(true)) {
+            assert!(start.elapsed() < PATIENCE, "the page never got to: {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn open(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url}))
+            .expect("navigate");
+        self.wait_until(
+            "connected to the event stream",
+            "!!(window.__factbookLive && window.__factbookLive.connected)",
+        );
+    }
+
+    fn screenshot(&mut self, name: &str) {
+        let Some(dir) = std::env::var_os("FACTBOOK_BROWSER_SHOTS") else {
+            return;
+        };
+        if let Ok(r) = self.call("Page.captureScreenshot", json!({"format": "png"})) {
+            if let Some(data) = r["data"].as_str() {
+                let bytes = decode_base64(data);
+                let _ = std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), bytes);
+            }
+        }
+    }
+}
+
+fn decode_base64(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for v in s.bytes().filter_map(value) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+const OVERLAY: &str = "(() => { const h = document.getElementById('__factbook-overlay'); return h ? h.shadowRoot : null; })()";
+
+#[test]
+fn an_open_page_follows_edits_and_shows_build_errors() {
+    let Some(chromium) = chromium_path() else {
+        eprintln!(
+            "notice: skipping the browser test: no Chromium at /usr/bin/chromium (set FACTBOOK_CHROMIUM)"
+        );
+        return;
+    };
+    let site = Served::start("serve-site");
+    let base = format!("http://127.0.0.1:{}", site.port);
+    let mut browser = Browser::launch(&chromium);
+
+    // A page that does not change is left alone.
+    browser.open(&format!("{base}/tools/zola/"));
+    let build = browser
+        .eval("window.__factbookLive.build")
+        .and_then(|v| v.as_u64())
+        .expect("a build number");
+    browser.eval("window.__mark = 'zola'");
+    site.edit("content/about.md", "first version", "second version");
+    browser.wait_until(
+        "told of the rebuild",
+        &format!("window.__factbookLive.build > {build}"),
+    );
+    assert_eq!(
+        browser.eval("window.__mark"),
+        Some(json!("zola")),
+        "an unchanged page reloaded"
+    );
+
+    // The page that changes reloads, and keeps its scroll position.
+    browser.open(&format!("{base}/about/"));
+    browser.eval("window.scrollTo(0, 600); window.__mark = 'about'");
+    assert_eq!(browser.eval("window.scrollY"), Some(json!(600)));
+    site.edit("content/about.md", "second version", "third version");
+    browser.wait_until(
+        "reloaded with the new text",
+        "window.__mark === undefined && document.body.innerText.includes('third version')",
+    );
+    browser.wait_until("scrolled back to where it was", "window.scrollY === 600");
+
+    // A stylesheet edit is applied without a reload.
+    browser.eval("window.__mark = 'css'");
+    site.edit("static/factbook.css", "255, 255, 255", "1, 2, 3");
+    browser.wait_until(
+        "the new stylesheet applied",
+        "getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'",
+    );
+    assert_eq!(
+        browser.eval("window.__mark"),
+        Some(json!("css")),
+        "a stylesheet change reloaded the page"
+    );
+
+    // Broken front matter: the overlay, over the last good page, focused, with file:line:col.
+    site.edit("content/about.md", "title = \"About\"", "title = About\"");
+    browser.wait_until(
+        "the error overlay shown",
+        &format!("(() => {{ const r = {OVERLAY}; const d = r && r.querySelector('[role=alertdialog]'); return !!d && d.textContent.includes('content/about.md:2:') && d.textContent.includes('help:') && r.activeElement === d; }})()"),
+    );
+    browser.screenshot("overlay");
+    assert_eq!(browser.eval("window.__mark"), Some(json!("css")));
+    assert_eq!(
+        browser.eval("document.body.innerText.includes('third version')"),
+        Some(json!(true))
+    );
+
+    // The close button dismisses it.
+    browser.eval(&format!("{OVERLAY}.querySelector('button').click()"));
+    assert_eq!(
+        browser.eval(&format!("{OVERLAY} === null")),
+        Some(json!(true))
+    );
+
+    // Fixing shows it again on the next failure, and clears it by itself on success.
+    site.edit("content/about.md", "title = About\"", "title = \"About");
+    browser.wait_until("the overlay shown again", &format!("{OVERLAY} !== null"));
+    site.edit("content/about.md", "title = \"About", "title = \"About\"");
+    browser.wait_until("the overlay cleared", &format!("{OVERLAY} === null"));
+    site.edit("content/about.md", "third version", "fourth version");
+    browser.wait_until(
+        "reloaded after the fix",
+        "document.body.innerText.includes('fourth version')",
+    );
+    browser.screenshot("fixed");
+}
