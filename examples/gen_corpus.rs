@@ -766,6 +766,16 @@ const HUGO_LIST: &str = r#"{{ define "main" }}
 {{ end }}
 "#;
 
+/// What a corpus directory may hold: what this program writes, and what Hugo adds to its source.
+const CORPUS_ENTRIES: &[&str] = &[
+    "book.toml",
+    "hugo.toml",
+    "content",
+    "layouts",
+    "resources",
+    ".hugo_build.lock",
+];
+
 fn write(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
@@ -774,13 +784,13 @@ fn write(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 fn generate(out: &Path, n_pages: usize, hugo: bool) -> std::io::Result<()> {
-    // Refuse to write over anything that is not an earlier corpus; clear an earlier corpus so
-    // that a smaller N leaves no stale pages behind.
+    // Refuse to write over anything that is not an earlier corpus (with what Hugo leaves in its
+    // source directory); clear an earlier corpus so that a smaller N leaves no stale pages.
     if out.exists() {
         let mut other = Vec::new();
         for entry in fs::read_dir(out)? {
             let name = entry?.file_name().to_string_lossy().into_owned();
-            if !["book.toml", "hugo.toml", "content", "layouts"].contains(&name.as_str()) {
+            if !CORPUS_ENTRIES.contains(&name.as_str()) {
                 other.push(name);
             }
         }
@@ -791,14 +801,12 @@ fn generate(out: &Path, n_pages: usize, hugo: bool) -> std::io::Result<()> {
                 other.join(", ")
             )));
         }
-        for name in ["content", "layouts"] {
-            if out.join(name).exists() {
-                fs::remove_dir_all(out.join(name))?;
-            }
-        }
-        for name in ["book.toml", "hugo.toml"] {
-            if out.join(name).exists() {
-                fs::remove_file(out.join(name))?;
+        for name in CORPUS_ENTRIES {
+            let path = out.join(name);
+            if path.is_dir() {
+                fs::remove_dir_all(path)?;
+            } else if path.exists() {
+                fs::remove_file(path)?;
             }
         }
     }

@@ -111,6 +111,22 @@ fn target_file(path: &str, files: &HashSet<&str>) -> Option<String> {
     files.contains(f.as_str()).then_some(f)
 }
 
+/// What the check keeps of one page: its links and its ids (entities decoded).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageScan {
+    pub links: Vec<String>,
+    pub ids: HashSet<String>,
+}
+
+/// Scans one page's HTML.
+pub fn scan_page(html: &str) -> PageScan {
+    let sc = scan_attributes(html);
+    PageScan {
+        links: sc.links.iter().map(|l| (*l).to_string()).collect(),
+        ids: sc.ids.iter().map(|i| decode_entities(i)).collect(),
+    }
+}
+
 /// Checks every internal link of every HTML artifact.
 pub fn check_output(
     site: &Site,
@@ -136,88 +152,24 @@ pub fn check_output(
         .par_iter()
         .map(|(p, sc)| (*p, sc.ids.iter().map(|i| decode_entities(i)).collect()))
         .collect();
-    let base = site.config.base_path.as_str();
 
     let problems: Vec<Diagnostic> = artifacts
         .par_iter()
         .filter(|a| a.path.ends_with(".html"))
         .flat_map_iter(|a| {
-            let mut found = Vec::new();
-            if !html_of.contains_key(a.path.as_str()) {
-                return found;
+            let Some(sc) = scans.get(a.path.as_str()) else {
+                return Vec::new();
             };
-            let page_dir = match a.path.rfind('/') {
-                Some(i) => &a.path[..=i],
-                None => "",
-            };
-            let links = scans
-                .get(a.path.as_str())
-                .map(|sc| sc.links.clone())
-                .unwrap_or_default();
-            let mut seen = HashSet::new();
-            for raw in links {
-                if !seen.insert(raw) {
-                    continue;
-                }
-                let link = decode_entities(raw);
-                if link.is_empty()
-                    || link.starts_with("data:")
-                    || link.starts_with("//")
-                    || link.contains("://")
-                    || link.starts_with("mailto:")
-                    || link.starts_with("tel:")
-                    || link.starts_with("javascript:")
-                {
-                    continue;
-                }
-                let (path_part, frag) = match link.find('#') {
-                    Some(i) => (&link[..i], Some(percent_decode(&link[i + 1..]))),
-                    None => (link.as_str(), None),
-                };
-                let path_part = path_part.split('?').next().unwrap_or("");
-                let path_part = percent_decode(path_part);
-                let target = if path_part.is_empty() {
-                    Some(a.path.clone())
-                } else if let Some(rooted) = path_part.strip_prefix(base) {
-                    target_file(rooted, &files)
-                } else if path_part.starts_with('/') {
-                    None
-                } else {
-                    crate::site::normalize(page_dir.trim_end_matches('/'), &path_part)
-                        .map(|p| {
-                            if path_part.ends_with('/') && !p.is_empty() {
-                                format!("{p}/")
-                            } else {
-                                p
-                            }
-                        })
-                        .and_then(|p| target_file(&p, &files))
-                };
-                let problem = match (&target, &frag) {
-                    (None, _) => Some(format!(
-                        "broken link `{link}`: nothing is built at that address"
-                    )),
-                    (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
-                        match id_sets.get(t.as_str()) {
-                            Some(set) if set.contains(f.as_str()) || f == "top" => None,
-                            Some(_) => Some(format!(
-                                "broken anchor `{link}`: `{}` has no element with id `{f}`",
-                                if t == &a.path {
-                                    "this page".to_string()
-                                } else {
-                                    format!("/{t}")
-                                }
-                            )),
-                            None => None,
-                        }
-                    }
-                    _ => None,
-                };
-                if let Some(message) = problem {
-                    found.push(locate(site, a, raw, &link, message, sources, templates));
-                }
-            }
-            found
+            check_page(
+                site,
+                &a.path,
+                a.page,
+                sc.links.iter().copied(),
+                &files,
+                &|t| id_sets.get(t),
+                sources,
+                templates,
+            )
         })
         .collect();
     for d in problems {
@@ -225,18 +177,133 @@ pub fn check_output(
     }
 }
 
+/// Checks the links of one HTML page (output path `path`, from site page `page`) against the
+/// output files and their ids.
+#[allow(clippy::too_many_arguments)]
+pub fn check_page<'l, 's>(
+    site: &Site,
+    path: &str,
+    page: Option<usize>,
+    links: impl Iterator<Item = &'l str>,
+    files: &HashSet<&str>,
+    id_set: &dyn Fn(&str) -> Option<&'s HashSet<String>>,
+    sources: &SourceMap,
+    templates: &HashMap<String, crate::source::SourceId>,
+) -> Vec<Diagnostic> {
+    let base = site.config.base_path.as_str();
+    let mut found = Vec::new();
+    let page_dir = match path.rfind('/') {
+        Some(i) => &path[..=i],
+        None => "",
+    };
+    let mut seen = HashSet::new();
+    for raw in links {
+        if !seen.insert(raw) {
+            continue;
+        }
+        let link = decode_entities(raw);
+        if link.is_empty()
+            || link.starts_with("data:")
+            || link.starts_with("//")
+            || link.contains("://")
+            || link.starts_with("mailto:")
+            || link.starts_with("tel:")
+            || link.starts_with("javascript:")
+        {
+            continue;
+        }
+        let (path_part, frag) = match link.find('#') {
+            Some(i) => (&link[..i], Some(percent_decode(&link[i + 1..]))),
+            None => (link.as_str(), None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or("");
+        let path_part = percent_decode(path_part);
+        let target = if path_part.is_empty() {
+            Some(path.to_string())
+        } else if let Some(rooted) = path_part.strip_prefix(base) {
+            target_file(rooted, files)
+        } else if path_part.starts_with('/') {
+            None
+        } else {
+            crate::site::normalize(page_dir.trim_end_matches('/'), &path_part)
+                .map(|p| {
+                    if path_part.ends_with('/') && !p.is_empty() {
+                        format!("{p}/")
+                    } else {
+                        p
+                    }
+                })
+                .and_then(|p| target_file(&p, files))
+        };
+        let problem = match (&target, &frag) {
+            (None, _) => Some(format!(
+                "broken link `{link}`: nothing is built at that address"
+            )),
+            (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => match id_set(t.as_str())
+            {
+                Some(set) if set.contains(f.as_str()) || f == "top" => None,
+                Some(_) => Some(format!(
+                    "broken anchor `{link}`: `{}` has no element with id `{f}`",
+                    if t == path {
+                        "this page".to_string()
+                    } else {
+                        format!("/{t}")
+                    }
+                )),
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(message) = problem {
+            found.push(locate(
+                site, path, page, raw, &link, message, sources, templates,
+            ));
+        }
+    }
+    found
+}
+
+/// The output path a link of page `path` points to, if it is a file of the output (for
+/// knowing which pages a changed page's ids matter to).
+pub fn link_target(site: &Site, path: &str, raw: &str, files: &HashSet<&str>) -> Option<String> {
+    let link = decode_entities(raw);
+    let path_part = link.split('#').next().unwrap_or("");
+    let path_part = percent_decode(path_part.split('?').next().unwrap_or(""));
+    if path_part.is_empty() {
+        return Some(path.to_string());
+    }
+    if let Some(rooted) = path_part.strip_prefix(site.config.base_path.as_str()) {
+        return target_file(rooted, files);
+    }
+    if path_part.starts_with('/') || link.contains("://") {
+        return None;
+    }
+    let page_dir = path.rfind('/').map_or("", |i| &path[..i]);
+    crate::site::normalize(page_dir, &path_part)
+        .map(|p| {
+            if path_part.ends_with('/') && !p.is_empty() {
+                format!("{p}/")
+            } else {
+                p
+            }
+        })
+        .and_then(|p| target_file(&p, files))
+}
+
 /// Finds where a broken link was written: the Markdown link that renders to it, the literal
 /// in the page's source, or the template of the page.
+#[allow(clippy::too_many_arguments)]
 fn locate(
     site: &Site,
-    a: &Artifact,
+    a_path: &str,
+    a_page: Option<usize>,
     raw: &str,
     link: &str,
     message: String,
     sources: &SourceMap,
     templates: &HashMap<String, crate::source::SourceId>,
 ) -> Diagnostic {
-    let page = a.page.map(|p| &site.pages[p]);
+    let page = a_page.map(|p| &site.pages[p]);
     let doc = page.and_then(|p| match p.kind {
         PageKind::Doc(d) => Some(d),
         PageKind::Section(s) => site.sections[s].doc,
@@ -266,15 +333,16 @@ fn locate(
         if let Some(&id) = templates.get(&p.template) {
             if let Some(at) = sources.text(id).find(raw) {
                 return d
-                    .label(Span::new(id, at..at + raw.len()), format!("in /{}", a.path))
+                    .label(Span::new(id, at..at + raw.len()), format!("in /{a_path}"))
                     .help("fix the link in this template");
             }
             return d
-                .label(Span::new(id, 0..0), format!("rendered into /{}", a.path))
+                .label(Span::new(id, 0..0), format!("rendered into /{a_path}"))
                 .help("a link this template builds points nowhere; check the values it uses");
         }
     }
-    d.at_path(a.path.clone()).help("check the generated link")
+    d.at_path(a_path.to_string())
+        .help("check the generated link")
 }
 
 fn anchor_help(site: &Site, link: &str) -> String {

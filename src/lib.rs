@@ -205,7 +205,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     )
 }
 
-fn load_config(
+pub(crate) fn load_config(
     root: &Path,
     overrides: &Overrides,
     sources: &mut SourceMap,
@@ -229,7 +229,7 @@ fn load_config(
 }
 
 /// Reads files (in parallel) into the source map, in the given order.
-fn read_all<'a>(
+pub(crate) fn read_all<'a>(
     files: &'a [FoundFile],
     dir: &str,
     sources: &mut SourceMap,
@@ -275,17 +275,7 @@ fn parse_content(
         .par_iter()
         .map(|(f, id)| {
             let mut d = Diagnostics::new();
-            let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
-            let is_index = f.rel.ends_with("_index.md");
-            let coll = config
-                .collections
-                .iter()
-                .find(|c| c.dir == dir && !is_index);
-            let ctx = DocContext {
-                collection_fields: coll.map(|c| c.fields.iter().map(|f| f.name.as_str()).collect()),
-                options: &config.markdown,
-            };
-            let doc = content::parse_doc(*id, &f.rel, sources.text(*id), &ctx, &mut d);
+            let doc = parse_one(config, &f.rel, *id, sources, &mut d);
             (doc, d)
         })
         .collect();
@@ -295,6 +285,27 @@ fn parse_content(
         docs.extend(doc);
     }
     docs
+}
+
+/// Parses one content file (already in the source map).
+pub(crate) fn parse_one(
+    config: &Config,
+    rel: &str,
+    id: source::SourceId,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Doc> {
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let is_index = rel.ends_with("_index.md");
+    let coll = config
+        .collections
+        .iter()
+        .find(|c| c.dir == dir && !is_index);
+    let ctx = DocContext {
+        collection_fields: coll.map(|c| c.fields.iter().map(|f| f.name.as_str()).collect()),
+        options: &config.markdown,
+    };
+    content::parse_doc(id, rel, sources.text(id), &ctx, diags)
 }
 
 fn check_collisions(artifacts: &[Artifact], diags: &mut Diagnostics) {

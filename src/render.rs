@@ -6,7 +6,7 @@
 //! the template's file, line and column.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -96,7 +96,22 @@ pub struct Templates {
     /// The data the template functions read, filled in when rendering starts. Tera checks that
     /// every function a template calls exists when the template is added, so the functions are
     /// registered before the site they read from is known.
-    shared: Arc<OnceLock<Arc<Shared>>>,
+    shared: Arc<RwLock<Option<Arc<Shared>>>>,
+}
+
+impl Templates {
+    /// Points the template functions at the data of a (new) site.
+    pub fn set_shared(&self, shared: Arc<Shared>) {
+        *self.shared.write().unwrap_or_else(|e| e.into_inner()) = Some(shared);
+    }
+
+    /// Detaches the template functions from their data (so that it can be changed in place).
+    pub fn take_shared(&self) -> Option<Arc<Shared>> {
+        self.shared
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
 }
 
 /// Loads built-in and user templates. User templates must already be in the `SourceMap` with
@@ -118,7 +133,7 @@ pub fn load_templates(
     }
     // Syntax errors, one template at a time, so that every broken template is reported.
     let mut broken = false;
-    let shared: Arc<OnceLock<Arc<Shared>>> = Arc::new(OnceLock::new());
+    let shared: Arc<RwLock<Option<Arc<Shared>>>> = Arc::new(RwLock::new(None));
     for (name, id) in &all {
         let mut scratch = Tera::new();
         register_functions(&mut scratch, &shared);
@@ -244,7 +259,7 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
 }
 
 /// Shared, precomputed template values.
-struct Shared {
+pub struct Shared {
     site: Arc<Site>,
     views: Views,
     page_views: Vec<Value>,
@@ -257,6 +272,244 @@ struct Shared {
     collection_tv: Vec<Value>,
     /// Each section without its page list, as every page of it shows it.
     section_tv: Vec<Value>,
+}
+
+/// The hash of a page's inputs: its context and template (a render is a function of them,
+/// given the templates and the data the template functions read).
+pub struct PageContext {
+    ctx: Context,
+    keys: Vec<std::borrow::Cow<'static, str>>,
+}
+
+impl Default for PageContext {
+    fn default() -> Self {
+        PageContext {
+            ctx: Context::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl PageContext {
+    fn insert<S: Into<std::borrow::Cow<'static, str>>, T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: S,
+        val: &T,
+    ) {
+        let key = key.into();
+        self.keys.push(key.clone());
+        self.ctx.insert(key, val);
+    }
+
+    fn insert_value<S: Into<std::borrow::Cow<'static, str>>>(&mut self, key: S, val: Value) {
+        let key = key.into();
+        self.keys.push(key.clone());
+        self.ctx.insert_value(key, val);
+    }
+
+    fn render(&self, tera: &Tera, page: &Page) -> tera::TeraResult<String> {
+        tera.render(&page.template, &self.ctx)
+    }
+
+    /// A hash of everything in the context, and of the page's template name.
+    pub fn fingerprint(&self, page: &Page) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(page.template.as_bytes());
+        h.update(&[0]);
+        let mut keys: Vec<&str> = self.keys.iter().map(|k| k.as_ref()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            h.update(k.as_bytes());
+            h.update(&[0]);
+            match self.ctx.get(k) {
+                Some(v) => match v.as_str() {
+                    Some(s) => {
+                        h.update(b"s");
+                        h.update(&(s.len() as u64).to_le_bytes());
+                        h.update(s.as_bytes());
+                    }
+                    None => {
+                        h.update(b"v");
+                        let _ = serde_json::to_writer(HashWriter(&mut h), v);
+                    }
+                },
+                None => h.update(b"-"),
+            }
+            h.update(&[0]);
+        }
+        h.digest()
+    }
+}
+
+struct HashWriter<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Shared {
+    /// Precomputes the values every page and template function reads.
+    pub fn new(site: Arc<Site>) -> Shared {
+        let views = Views::new(&site);
+        let page_views: Vec<Value> = (0..site.docs.len())
+            .map(|d| Value::from_serializable(&page_view(&site, d)))
+            .collect();
+        let config = Value::from_serializable(&config_view(&site));
+        let entries_tv = views
+            .entries
+            .iter()
+            .map(|es| es.iter().map(Value::from_serializable).collect())
+            .collect();
+        let cells_tv = views
+            .entries
+            .iter()
+            .map(|es| {
+                es.iter()
+                    .map(|e| {
+                        e["cells"]
+                            .as_array()
+                            .map(|cs| cs.iter().map(Value::from_serializable).collect())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        let others_tv = (0..site.collections.len())
+            .map(|c| {
+                let coll = &site.collections[c];
+                (0..coll.entries.len())
+                    .map(|e| {
+                        let list: Vec<Json> = (0..coll.entries.len())
+                            .filter(|&o| o != e)
+                            .map(|o| {
+                                json!({
+                                    "title": compare::entry_title(&site, c, o),
+                                    "url": site.url(&compare::pair_path(&coll.spec.name, &coll.entries[e].slug, &coll.entries[o].slug)),
+                                })
+                            })
+                            .collect();
+                        Value::from_serializable(&list)
+                    })
+                    .collect()
+            })
+            .collect();
+        let collection_tv = (0..site.collections.len())
+            .map(|c| {
+                Value::from_serializable(
+                    &compare::context(&site, &views, &PageKind::Table(c))["collection"],
+                )
+            })
+            .collect();
+        let mut shared = Shared {
+            site,
+            views,
+            page_views,
+            config,
+            entries_tv,
+            cells_tv,
+            others_tv,
+            collection_tv,
+            section_tv: Vec::new(),
+        };
+        shared.section_tv = (0..shared.site.sections.len())
+            .map(|s| section_view(&shared, s, false))
+            .collect();
+        shared
+    }
+
+    pub fn site(&self) -> &Arc<Site> {
+        &self.site
+    }
+
+    /// The site, to change in place: only when nothing else holds it.
+    pub fn site_mut(&mut self) -> Option<&mut Site> {
+        Arc::get_mut(&mut self.site)
+    }
+
+    /// Computes a doc's page view again (after its doc changed in place); true if it changed.
+    pub fn refresh_page_view(&mut self, d: usize) -> bool {
+        let v = Value::from_serializable(&page_view(&self.site, d));
+        if v == self.page_views[d] {
+            return false;
+        }
+        self.page_views[d] = v;
+        true
+    }
+
+    /// A hash of every collection's entry views and fields: what `get_collection` and
+    /// `chart` show.
+    pub fn collections_hash(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (es, f) in self.views.entries.iter().zip(&self.views.fields) {
+            for e in es {
+                let _ = serde_json::to_writer(HashWriter(&mut h), e);
+                h.update(&[0]);
+            }
+            let _ = serde_json::to_writer(HashWriter(&mut h), f);
+            h.update(&[1]);
+        }
+        h.digest()
+    }
+
+    /// A hash of the config as templates see it.
+    pub fn config_hash(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let _ = serde_json::to_writer(HashWriter(&mut h), &self.config);
+        h.digest()
+    }
+
+    /// Per collection and entry, a hash of everything a pair page shows of the entry (its
+    /// view, cells, facts and links to its other pairs); and per collection, of the rest of a
+    /// pair page's context (the collection's view and field labels).
+    pub fn pair_hashes(&self) -> (Vec<Vec<u64>>, Vec<u64>) {
+        let site = &self.site;
+        let entries = (0..site.collections.len())
+            .map(|c| {
+                (0..site.collections[c].entries.len())
+                    .map(|e| {
+                        let mut h = xxhash_rust::xxh3::Xxh3::new();
+                        let _ = serde_json::to_writer(HashWriter(&mut h), &self.entries_tv[c][e]);
+                        h.update(&[0]);
+                        for cell in &self.cells_tv[c][e] {
+                            let _ = serde_json::to_writer(HashWriter(&mut h), cell);
+                            h.update(&[1]);
+                        }
+                        let _ = serde_json::to_writer(HashWriter(&mut h), &self.others_tv[c][e]);
+                        h.update(format!("{:?}", site.collections[c].entries[e].facts).as_bytes());
+                        h.digest()
+                    })
+                    .collect()
+            })
+            .collect();
+        let collections = (0..site.collections.len())
+            .map(|c| {
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
+                let _ = serde_json::to_writer(HashWriter(&mut h), &self.collection_tv[c]);
+                for f in &site.collections[c].spec.fields {
+                    h.update(format!("{:?}|{:?}|{:?}", f.name, f.label, f.description).as_bytes());
+                }
+                h.digest()
+            })
+            .collect();
+        (entries, collections)
+    }
+
+    /// A hash of all page views: what `get_page`, `get_section` show.
+    pub fn page_views_hash(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for v in &self.page_views {
+            let _ = serde_json::to_writer(HashWriter(&mut h), v);
+            h.update(&[0]);
+        }
+        h.digest()
+    }
 }
 
 fn page_view(site: &Site, doc: usize) -> Json {
@@ -367,9 +620,11 @@ fn section_view(shared: &Shared, s: usize, with_pages: bool) -> Value {
 }
 
 /// Registers the functions templates can call.
-fn register_functions(tera: &mut Tera, slot: &Arc<OnceLock<Arc<Shared>>>) {
-    fn get(slot: &OnceLock<Arc<Shared>>) -> tera::TeraResult<&Arc<Shared>> {
-        slot.get()
+fn register_functions(tera: &mut Tera, slot: &Arc<RwLock<Option<Arc<Shared>>>>) {
+    fn get(slot: &RwLock<Option<Arc<Shared>>>) -> tera::TeraResult<Arc<Shared>> {
+        slot.read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
             .ok_or_else(|| tera::Error::message("site data is not available while templates load"))
     }
     let slot_ = Arc::clone(slot);
@@ -398,7 +653,7 @@ fn register_functions(tera: &mut Tera, slot: &Arc<OnceLock<Arc<Shared>>>) {
                 .trim_end_matches("_index.md")
                 .trim_matches('/');
             match s.site.sections.iter().position(|sec| sec.dir == dir) {
-                Some(i) => Ok(section_view(s, i, true)),
+                Some(i) => Ok(section_view(&s, i, true)),
                 None => Err(tera::Error::message(format!(
                     "get_section: no section `{dir}`"
                 ))),
@@ -567,89 +822,24 @@ pub fn render_site(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<Artifact> {
-    let views = Views::new(&site);
-    let page_views: Vec<Value> = (0..site.docs.len())
-        .map(|d| Value::from_serializable(&page_view(&site, d)))
-        .collect();
-    let config = Value::from_serializable(&config_view(&site));
-    let entries_tv = views
-        .entries
-        .iter()
-        .map(|es| es.iter().map(Value::from_serializable).collect())
-        .collect();
-    let cells_tv = views
-        .entries
-        .iter()
-        .map(|es| {
-            es.iter()
-                .map(|e| {
-                    e["cells"]
-                        .as_array()
-                        .map(|cs| cs.iter().map(Value::from_serializable).collect())
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .collect();
-    let others_tv = (0..site.collections.len())
-        .map(|c| {
-            let coll = &site.collections[c];
-            (0..coll.entries.len())
-                .map(|e| {
-                    let list: Vec<Json> = (0..coll.entries.len())
-                        .filter(|&o| o != e)
-                        .map(|o| {
-                            json!({
-                                "title": compare::entry_title(&site, c, o),
-                                "url": site.url(&compare::pair_path(&coll.spec.name, &coll.entries[e].slug, &coll.entries[o].slug)),
-                            })
-                        })
-                        .collect();
-                    Value::from_serializable(&list)
-                })
-                .collect()
-        })
-        .collect();
-    let collection_tv = (0..site.collections.len())
-        .map(|c| {
-            Value::from_serializable(
-                &compare::context(&site, &views, &PageKind::Table(c))["collection"],
-            )
-        })
-        .collect();
-    let mut shared = Shared {
-        site: Arc::clone(&site),
-        views,
-        page_views,
-        config,
-        entries_tv,
-        cells_tv,
-        others_tv,
-        collection_tv,
-        section_tv: Vec::new(),
-    };
-    shared.section_tv = (0..site.sections.len())
-        .map(|s| section_view(&shared, s, false))
-        .collect();
-    let shared = Arc::new(shared);
-    let _ = templates.shared.set(Arc::clone(&shared));
-    let template_ids: BTreeMap<String, SourceId> = templates
-        .sources
-        .iter()
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
+    let shared = Arc::new(Shared::new(Arc::clone(&site)));
+    templates.set_shared(Arc::clone(&shared));
+    let template_ids = templates.ids();
     let ro = RenderOptions {
         markdown: &site.config.markdown,
         highlight_theme: &site.config.highlight_theme,
     };
-
+    let fresh = |d: usize| Arc::new(render_markdown(&site, &ro, sources, d));
     let results: Vec<Result<Artifact, Diagnostic>> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(pi, page)| {
-            let html = render_page(&shared, &templates.tera, &ro, sources, page)
-                .map_err(|e| tera_diagnostic(&e, sources, &template_ids, None))?;
+            let html = match page_context(&shared, page, &fresh) {
+                None => redirect_page(&site, page),
+                Some(ctx) => ctx.render(&templates.tera, page),
+            }
+            .map_err(|e| tera_diagnostic(&e, sources, &template_ids, None))?;
             Ok(Artifact {
                 path: output_file(&page.path),
                 content: ArtifactContent::Bytes(html.into_bytes()),
@@ -664,18 +854,70 @@ pub fn render_site(
             Err(d) => diags.push(d),
         }
     }
+    out.extend(site_files(&site));
+    out
+}
+
+/// The files a site has besides its pages: data exports, feeds, the sitemap.
+pub fn site_files(site: &Site) -> Vec<Artifact> {
+    let mut out = Vec::new();
     for (c, coll) in site.collections.iter().enumerate() {
         out.push(bytes_artifact(
             format!("data/{}.json", coll.spec.name),
-            compare::export_json(&site, c),
+            compare::export_json(site, c),
         ));
         out.push(bytes_artifact(
             format!("data/{}.csv", coll.spec.name),
-            compare::export_csv(&site, c),
+            compare::export_csv(site, c),
         ));
     }
-    out.extend(crate::output::feeds(&site));
+    out.extend(crate::output::feeds(site));
     out
+}
+
+/// The HTML of a doc's (or section's) Markdown body, its links resolved against the site.
+pub fn render_markdown(
+    site: &Site,
+    ro: &RenderOptions<'_>,
+    sources: &SourceMap,
+    d: usize,
+) -> markdown::Rendered {
+    let doc = &site.docs[d];
+    let body = &sources.text(doc.source)[doc.body.clone()];
+    markdown::render(body, ro, &|dest| match site.resolve_link(Some(d), dest) {
+        LinkTarget::Url(u) => Some(u),
+        _ => None,
+    })
+}
+
+impl Templates {
+    /// Template name → source, for mapping render errors back to files.
+    pub fn ids(&self) -> BTreeMap<String, SourceId> {
+        self.sources.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+
+    /// Renders a page whose context is ready, mapping errors to diagnostics.
+    pub fn render_page(
+        &self,
+        site: &Site,
+        page: &Page,
+        ctx: Option<&PageContext>,
+        sources: &SourceMap,
+        ids: &BTreeMap<String, SourceId>,
+    ) -> Result<String, Diagnostic> {
+        match ctx {
+            None => redirect_page(site, page),
+            Some(ctx) => ctx.render(&self.tera, page),
+        }
+        .map_err(|e| tera_diagnostic(&e, sources, ids, None))
+    }
+}
+
+fn redirect_page(site: &Site, page: &Page) -> tera::TeraResult<String> {
+    match &page.kind {
+        PageKind::Redirect(to) => Ok(redirect_html(to, &site.config.language)),
+        _ => Err(tera::Error::message("a page without a context")),
+    }
 }
 
 pub fn bytes_artifact(path: String, text: String) -> Artifact {
@@ -697,18 +939,18 @@ pub fn output_file(path: &str) -> String {
     }
 }
 
-fn render_page(
+/// The template context of a page (None for a redirect, which has no template). `md` gives
+/// the rendered Markdown body of a doc.
+pub fn page_context(
     shared: &Shared,
-    tera: &Tera,
-    ro: &RenderOptions<'_>,
-    sources: &SourceMap,
     page: &Page,
-) -> tera::TeraResult<String> {
+    md: &dyn Fn(usize) -> Arc<markdown::Rendered>,
+) -> Option<PageContext> {
     let site = &shared.site;
-    if let PageKind::Redirect(to) = &page.kind {
-        return Ok(redirect_html(to, &site.config.language));
+    if let PageKind::Redirect(_) = &page.kind {
+        return None;
     }
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::default();
     ctx.insert_value("config", shared.config.clone());
     ctx.insert("current_path", &site.url(&page.path));
     ctx.insert("permalink", &site.absolute_url(&page.path));
@@ -716,12 +958,7 @@ fn render_page(
     match &page.kind {
         PageKind::Doc(d) => {
             let doc = &site.docs[*d];
-            let body = &sources.text(doc.source)[doc.body.clone()];
-            let rendered =
-                markdown::render(body, ro, &|dest| match site.resolve_link(Some(*d), dest) {
-                    LinkTarget::Url(u) => Some(u),
-                    _ => None,
-                });
+            let rendered = md(*d);
             ctx.insert_value("page", shared.page_views[*d].clone());
             ctx.insert("content", &rendered.html);
             ctx.insert("summary", &rendered.summary);
@@ -758,15 +995,7 @@ fn render_page(
                 "description",
                 &sec.doc.and_then(|d| site.docs[d].front.description.clone()),
             );
-            let content = sec.doc.map(|d| {
-                let doc = &site.docs[d];
-                let body = &sources.text(doc.source)[doc.body.clone()];
-                markdown::render(body, ro, &|dest| match site.resolve_link(Some(d), dest) {
-                    LinkTarget::Url(u) => Some(u),
-                    _ => None,
-                })
-                .html
-            });
+            let content = sec.doc.map(|d| md(d).html.clone());
             ctx.insert("content", &content.unwrap_or_default());
             if let Some(c) = sec.collection {
                 ctx.insert(
@@ -838,7 +1067,7 @@ fn render_page(
             }
         }
     }
-    tera.render(&page.template, &ctx)
+    Some(ctx)
 }
 
 fn referrers_view(shared: &Shared, c: usize, e: usize) -> Vec<Json> {

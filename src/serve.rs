@@ -14,6 +14,7 @@
 
 pub mod events;
 pub mod http;
+pub mod incremental;
 pub mod plan;
 pub mod served;
 pub mod watch;
@@ -26,9 +27,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value as Json, json};
 
+use crate::BuildOptions;
 use crate::diag::{Diagnostics, MessageFormat, Severity, render_all, render_human};
 use crate::source::SourceMap;
-use crate::{BuildOptions, summary_line};
 use events::{LiveEvent, LiveEvents};
 use http::ServerState;
 use plan::Rebuilt;
@@ -92,16 +93,17 @@ pub fn run(opts: ServeOptions) -> io::Result<()> {
         base_path.clone(),
     ));
     let mut session = Session {
-        build,
+        build: build.clone(),
         format: opts.message_format,
         state: Arc::clone(&state),
         cache: CopyCache::default(),
+        inc: incremental::Incremental::new(&build),
         builds: 0,
         failing: false,
         last_warnings: String::new(),
         timings: std::env::var_os("FACTBOOK_SERVE_TIMINGS").is_some_and(|v| v == "1"),
     };
-    session.rebuild(&plan::RebuildPlan::Full, None);
+    session.rebuild(None);
     http::spawn(listener, state)?;
     let url = format!("http://{}{base_path}", url_host(addr));
     say(&format!(
@@ -113,8 +115,7 @@ pub fn run(opts: ServeOptions) -> io::Result<()> {
     }
     loop {
         let changes = watcher.next_changes()?;
-        let plan = plan::plan(&changes);
-        session.rebuild(&plan, Some(changes.first_seen));
+        session.rebuild(Some(&changes));
     }
 }
 
@@ -124,6 +125,8 @@ struct Session {
     format: MessageFormat,
     state: Arc<ServerState>,
     cache: CopyCache,
+    /// The state of the last good build, which rebuilds update.
+    inc: incremental::Incremental,
     /// Rebuilds so far, the first build included: numbers every live event.
     builds: u64,
     failing: bool,
@@ -135,10 +138,11 @@ struct Session {
 impl Session {
     /// Runs a plan and publishes what it changed, or its errors. `since` is when the change
     /// was first seen (None for the first build).
-    fn rebuild(&mut self, plan: &plan::RebuildPlan, since: Option<Instant>) {
+    fn rebuild(&mut self, changes: Option<&watch::ChangeSet>) {
+        let since = changes.map(|c| c.first_seen);
         self.builds += 1;
         let build = self.builds;
-        let result = match plan::execute(plan, &self.build) {
+        let result = match plan::execute(&mut self.inc, changes, &self.build) {
             Rebuilt::Built(result) => result,
             Rebuilt::Panicked(message) => {
                 let rendered = format!(
@@ -174,10 +178,29 @@ impl Session {
             say_err(rendered.trim_end_matches('\n'));
             self.last_warnings = rendered;
         }
-        let summary = summary_line(&result, "built");
+        let summary = {
+            let w = match result.diags.count(Severity::Warning) {
+                0 => String::new(),
+                1 => " (1 warning)".into(),
+                n => format!(" ({n} warnings)"),
+            };
+            format!(
+                "built {} pages in {:.2} s{w}",
+                crate::facts::format_number(result.pages as f64),
+                result.elapsed.as_secs_f64()
+            )
+        };
         let build_time = result.elapsed;
+        let how = result.how;
         let collect_start = Instant::now();
-        let (mut site, unreadable) = served::collect(result.artifacts, &mut self.cache);
+        let old = self.state.current_site();
+        let (mut site, unreadable) = served::apply(
+            &old,
+            result.changed,
+            &result.removed,
+            result.complete,
+            &mut self.cache,
+        );
         site.build = build;
         for file in &unreadable {
             say_err(&format!(
@@ -186,7 +209,6 @@ impl Session {
                 file.error
             ));
         }
-        let old = self.state.current_site();
         let changes = served::diff(&old, &site);
         self.state.replace_site(Arc::new(site));
         let events = &self.state.events;
@@ -207,7 +229,7 @@ impl Session {
         }
         if self.timings {
             say(&format!(
-                "  timings: build {} ms, hash and diff {} ms",
+                "  timings: build ({how}) {} ms, hash and diff {} ms",
                 build_time.as_millis(),
                 collect_start.elapsed().as_millis()
             ));

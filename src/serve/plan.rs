@@ -1,53 +1,39 @@
-//! The rebuild planner: from a `ChangeSet` to the work that brings the served site up to date.
+//! The rebuild step: from a `ChangeSet` to the work that brings the served site up to date.
 //!
-//! In: the changed inputs. Out: a `RebuildPlan`, then, executed, a `Rebuilt` (the new build's
-//! result, or the panic that stopped it). Today every plan is a full in-memory build, which is
-//! always correct; a planner that keeps the dependency graph of the last build (which pages
-//! read which document's body, which collection's data, which template) returns narrower plans
-//! here without the serve loop changing: the loop diffs whatever comes back against the served
-//! site by hash.
+//! In: the changed inputs (None for the first build). Out: a `Rebuilt` (the rebuild's outcome,
+//! or the panic that stopped it). The work itself is chosen by `incremental`, from the state
+//! kept from the last good build: a fast path for body edits and static files, otherwise the
+//! pipeline again reusing every parsed doc, rendered body and page whose inputs did not
+//! change. The serve loop diffs whatever comes back against the served site by hash.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use super::incremental::{Incremental, Outcome};
 use super::watch::ChangeSet;
-use crate::{BuildOptions, BuildResult};
+use crate::BuildOptions;
 
-/// What to rebuild.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RebuildPlan {
-    /// Load, parse, resolve and render everything again.
-    Full,
-}
-
-/// Chooses the work for a set of changes.
-pub fn plan(_changes: &ChangeSet) -> RebuildPlan {
-    RebuildPlan::Full
-}
-
-/// The outcome of executing a plan.
+/// The outcome of a rebuild.
 pub enum Rebuilt {
-    Built(Box<BuildResult>),
+    Built(Box<Outcome>),
     /// The pipeline panicked: a bug, reported in the page and the terminal instead of taking
     /// the server down.
     Panicked(String),
 }
 
-/// Runs a plan. Never writes: the options' `write` is forced off.
-pub fn execute(plan: &RebuildPlan, opts: &BuildOptions) -> Rebuilt {
-    let opts = BuildOptions {
-        write: false,
-        ..opts.clone()
-    };
-    match plan {
-        RebuildPlan::Full => match catch_unwind(AssertUnwindSafe(|| crate::build(&opts))) {
-            Ok(result) => Rebuilt::Built(Box::new(result)),
-            Err(panic) => Rebuilt::Panicked(
+/// Runs a rebuild. Never writes. After a panic the kept state is dropped, so that the next
+/// rebuild starts from scratch.
+pub fn execute(inc: &mut Incremental, changes: Option<&ChangeSet>, opts: &BuildOptions) -> Rebuilt {
+    match catch_unwind(AssertUnwindSafe(|| inc.update(changes))) {
+        Ok(outcome) => Rebuilt::Built(Box::new(outcome)),
+        Err(panic) => {
+            *inc = Incremental::new(opts);
+            Rebuilt::Panicked(
                 panic
                     .downcast_ref::<&str>()
                     .map(|s| (*s).to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into()),
-            ),
-        },
+            )
+        }
     }
 }

@@ -135,6 +135,35 @@ pub fn collect(
     (site, unreadable)
 }
 
+/// The site after an incremental rebuild: `old` with `changed` files loaded (copied files read
+/// again only when they changed on disk) and `removed` ones dropped. With `complete`, `changed`
+/// is every file and nothing of `old` is kept.
+pub fn apply(
+    old: &ServedSite,
+    changed: Vec<Artifact>,
+    removed: &[String],
+    complete: bool,
+    cache: &mut CopyCache,
+) -> (ServedSite, Vec<UnreadableFile>) {
+    if complete {
+        return collect(changed, cache);
+    }
+    let mut partial = CopyCache {
+        files: cache.files.clone(),
+    };
+    let (fresh, unreadable) = collect(changed, &mut partial);
+    // `collect` kept only the copied files it saw; the others' entries are still valid.
+    cache.files.extend(partial.files);
+    let mut files = old.files.clone();
+    for p in removed {
+        files.remove(p);
+    }
+    for (path, file) in fresh.files {
+        files.insert(path, file);
+    }
+    (ServedSite { files, build: 0 }, unreadable)
+}
+
 /// The output paths whose bytes differ between two builds.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct OutputChanges {
