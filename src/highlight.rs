@@ -1,15 +1,28 @@
 //! Build-time syntax highlighting of fenced code blocks (no client JavaScript).
 //!
 //! In: code text, its language tag and a theme name. Out: a `<pre>` with inline-styled spans.
-//! Syntax and theme sets load once per process, on first use.
+//!
+//! The common fence languages (rust, python, javascript/jsx, typescript/tsx, bash/sh/shell,
+//! json, toml, yaml, html, css, go, c, cpp and java, with the aliases in `LANGS`) are parsed with
+//! tree-sitter, several times faster than syntect's regex grammars; every other language falls
+//! back to syntect. Either way the colours come from the configured syntect theme: each tree-sitter
+//! capture name (`keyword`, `string`, `function.method`…) stands for a TextMate scope (`keyword`,
+//! `string`, `entity.name.function`…), and the style of a stack of captures is what the theme
+//! gives that stack of scopes under the language's root scope (`source.rust`…).
+//!
+//! Grammars, queries, syntax and theme sets load once per process, on first use; each rendering
+//! thread keeps its own tree-sitter parser and its own cache of resolved styles.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use syntect::easy::HighlightLines;
-use syntect::highlighting::{Theme, ThemeSet};
+use syntect::highlighting::{FontStyle, Highlighter as ThemeHighlighter, Style, Theme, ThemeSet};
 use syntect::html::{IncludeBackground, styled_line_to_highlighted_html};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{Scope, SyntaxSet};
 use syntect::util::LinesWithEndings;
+use tree_sitter_highlight::{HighlightConfiguration, HighlightEvent, Highlighter};
 
 use crate::markdown::{escape_attr, escape_text};
 
@@ -46,17 +59,34 @@ pub fn code_block(code: &str, lang: &str, theme_name: &str, highlight: bool) -> 
         )
     };
     // tabindex lets keyboard users scroll wide code (WCAG 2.1.1).
-    let open = format!("<pre class=\"code\" tabindex=\"0\"><code{lang_attr}>");
-    let syntax = if highlight && !lang.is_empty() {
-        syntaxes().find_syntax_by_token(lang)
+    let mut html = format!("<pre class=\"code\" tabindex=\"0\"><code{lang_attr}>");
+    let theme = if highlight && !lang.is_empty() {
+        theme(theme_name)
     } else {
         None
     };
-    let (Some(syntax), Some(theme)) = (syntax, theme(theme_name)) else {
-        return format!("{open}{}</code></pre>\n", escape_text(code));
+    let Some(theme) = theme else {
+        html.push_str(&escape_text(code));
+        html.push_str("</code></pre>\n");
+        return html;
+    };
+    let done = match lang_index(lang) {
+        Some(i) => tree_sitter_html(i, code, theme_name, theme, &mut html),
+        None => false,
+    };
+    if !done && !syntect_html(code, lang, theme, &mut html) {
+        html.push_str(&escape_text(code));
+    }
+    html.push_str("</code></pre>\n");
+    html
+}
+
+/// Appends syntect's highlighting of `code`; false if syntect has no syntax for `lang`.
+fn syntect_html(code: &str, lang: &str, theme: &Theme, html: &mut String) -> bool {
+    let Some(syntax) = syntaxes().find_syntax_by_token(lang) else {
+        return false;
     };
     let mut h = HighlightLines::new(syntax, theme);
-    let mut html = open;
     for line in LinesWithEndings::from(code) {
         match h
             .highlight_line(line, syntaxes())
@@ -67,24 +97,780 @@ pub fn code_block(code: &str, lang: &str, theme_name: &str, highlight: bool) -> 
             None => html.push_str(&escape_text(line)),
         }
     }
-    html.push_str("</code></pre>\n");
-    html
+    true
+}
+
+// ---------------------------------------------------------------- tree-sitter
+
+/// A language parsed with tree-sitter.
+struct Lang {
+    /// Canonical name, also what injection queries ask for (`javascript` inside HTML).
+    name: &'static str,
+    /// Other fence tags for it.
+    aliases: &'static [&'static str],
+    /// The TextMate root scope its styles resolve under.
+    root: &'static str,
+    /// The scope `@property` stands for (keys in data languages, property names in CSS…).
+    property: &'static str,
+}
+
+const LANGS: &[Lang] = &[
+    Lang {
+        name: "rust",
+        aliases: &["rs"],
+        root: "source.rust",
+        property: "variable.other.member",
+    },
+    Lang {
+        name: "python",
+        aliases: &["py", "python3"],
+        root: "source.python",
+        property: "variable.other.member",
+    },
+    Lang {
+        name: "javascript",
+        aliases: &["js", "jsx", "mjs", "cjs"],
+        root: "source.js",
+        property: "variable.other.member",
+    },
+    Lang {
+        name: "typescript",
+        aliases: &["ts", "mts", "cts"],
+        root: "source.ts",
+        property: "variable.other.member",
+    },
+    Lang {
+        name: "tsx",
+        aliases: &[],
+        root: "source.tsx",
+        property: "variable.other.member",
+    },
+    Lang {
+        name: "bash",
+        aliases: &["sh", "shell", "zsh"],
+        root: "source.shell",
+        property: "variable.other.readwrite",
+    },
+    Lang {
+        name: "json",
+        aliases: &[],
+        root: "source.json",
+        property: "entity.name.tag",
+    },
+    Lang {
+        name: "toml",
+        aliases: &[],
+        root: "source.toml",
+        property: "entity.name.tag",
+    },
+    Lang {
+        name: "yaml",
+        aliases: &["yml"],
+        root: "source.yaml",
+        property: "entity.name.tag",
+    },
+    Lang {
+        name: "html",
+        aliases: &["htm"],
+        root: "text.html.basic",
+        property: "entity.other.attribute-name",
+    },
+    Lang {
+        name: "css",
+        aliases: &[],
+        root: "source.css",
+        property: "support.type.property-name",
+    },
+    Lang {
+        name: "go",
+        aliases: &["golang"],
+        root: "source.go",
+        property: "variable.other.member",
+    },
+    Lang {
+        name: "c",
+        aliases: &["h"],
+        root: "source.c",
+        property: "variable.other.member",
+    },
+    Lang {
+        name: "cpp",
+        aliases: &["c++", "cc", "cxx", "hpp"],
+        root: "source.c++",
+        property: "variable.other.member",
+    },
+    Lang {
+        name: "java",
+        aliases: &[],
+        root: "source.java",
+        property: "variable.other.member",
+    },
+];
+
+/// Index into [`LANGS`] of a fence tag, case-insensitively.
+fn lang_index(tag: &str) -> Option<usize> {
+    LANGS.iter().position(|l| {
+        l.name.eq_ignore_ascii_case(tag) || l.aliases.iter().any(|a| a.eq_ignore_ascii_case(tag))
+    })
+}
+
+/// The highlight names tree-sitter captures are matched against (a capture takes the longest
+/// name whose dotted parts it all has: `function.method.builtin` → `function.method`), each with
+/// the TextMate scope its colour comes from. `property` is per language (see [`Lang`]); an empty
+/// scope adds nothing to the stack; `embedded` (code inside a string template) clears it.
+/// Plain `variable` is left out on purpose: identifiers stay in the default colour, as syntect
+/// shows them.
+const CAPTURES: &[(&str, &str)] = &[
+    ("attribute", "entity.other.attribute-name"),
+    ("boolean", "constant.language"),
+    ("comment", "comment"),
+    ("comment.documentation", "comment.block.documentation"),
+    ("constant", "constant.other"),
+    ("constant.builtin", "constant.language"),
+    ("constructor", "entity.name.type"),
+    ("delimiter", "punctuation.separator"),
+    ("embedded", ""),
+    ("escape", "constant.character.escape"),
+    ("function", "entity.name.function"),
+    ("function.builtin", "support.function"),
+    ("function.macro", "support.macro"),
+    ("function.method", "entity.name.function"),
+    ("keyword", "keyword"),
+    ("label", "entity.name.label"),
+    ("module", "entity.name.namespace"),
+    ("namespace", "entity.name.namespace"),
+    ("number", "constant.numeric"),
+    ("operator", "keyword.operator"),
+    ("property", ""),
+    ("punctuation", "punctuation"),
+    ("punctuation.bracket", "punctuation.section"),
+    ("punctuation.delimiter", "punctuation.separator"),
+    ("punctuation.special", "punctuation.section.embedded"),
+    ("string", "string"),
+    ("string.escape", "constant.character.escape"),
+    ("string.special", "string.other"),
+    ("string.special.key", "entity.name.tag"),
+    ("tag", "entity.name.tag"),
+    ("tag.error", "entity.name.tag"),
+    ("type", "entity.name.type"),
+    ("type.builtin", "storage.type"),
+    ("variable.builtin", "variable.language"),
+    ("variable.parameter", "variable.parameter"),
+];
+
+/// A highlight of language `l` and capture `c` is `l * CAPTURES.len() + c`: each language's
+/// configuration recognizes its own copy of the names, so the highlight of code injected into
+/// another language (a `<style>` in HTML) still says which language it is.
+///
+/// Highlight stacks are packed into a `u128` cache key: 5 bits of the block's language, then up
+/// to [`MAX_DEPTH`] highlights of 10 bits each (highlight + 1, so 0 means none).
+const MAX_DEPTH: usize = 12;
+const _: () = assert!(LANGS.len() < 32 && LANGS.len() * CAPTURES.len() < 1023);
+
+const EMBEDDED: usize = capture_index("embedded");
+const PROPERTY: usize = capture_index("property");
+
+/// Index of a capture name in [`CAPTURES`], at compile time.
+const fn capture_index(name: &str) -> usize {
+    let name = name.as_bytes();
+    let mut i = 0;
+    'next: while i < CAPTURES.len() {
+        let candidate = CAPTURES[i].0.as_bytes();
+        i += 1;
+        if candidate.len() != name.len() {
+            continue;
+        }
+        let mut j = 0;
+        while j < name.len() {
+            if candidate[j] != name[j] {
+                continue 'next;
+            }
+            j += 1;
+        }
+        return i - 1;
+    }
+    panic!("not a capture name")
+}
+
+/// Patterns added after Rust's highlights query, which colours only `*`, `&` and `'` as
+/// operators: syntect colours the others too (generic `<>` stay plain, as there).
+const RUST_EXTRA: &str = r#"
+(binary_expression operator: _ @operator)
+(compound_assignment_expr operator: _ @operator)
+(assignment_expression "=" @operator)
+(let_declaration "=" @operator)
+(match_arm "=>" @operator)
+(unary_expression ["-" "!"] @operator)
+(range_expression [".." "..="] @operator)
+"#;
+
+/// Patterns added after Python's highlights query: docstrings look like comments, as syntect
+/// shows them.
+const PYTHON_EXTRA: &str = r#"
+(module . (expression_statement (string) @comment.documentation))
+(block . (expression_statement (string) @comment.documentation))
+"#;
+
+/// The grammar, highlight, injection and locals queries of a language, in the order its
+/// `tree-sitter.json` lists them (for a node matched by several patterns, the last one wins).
+fn grammar(name: &str) -> Option<(tree_sitter::Language, String, &'static str, String)> {
+    let js_hl = || {
+        format!(
+            "{}\n{}",
+            tree_sitter_javascript::HIGHLIGHT_QUERY,
+            tree_sitter_javascript::JSX_HIGHLIGHT_QUERY
+        )
+    };
+    Some(match name {
+        // Not Rust's injections query: it reparses every macro's token tree as a source file,
+        // whose error recovery more than doubles the cost of a block, and the highlights
+        // query already colours the literals, keywords and identifiers inside token trees.
+        "rust" => (
+            tree_sitter_rust::LANGUAGE.into(),
+            format!("{}\n{RUST_EXTRA}", tree_sitter_rust::HIGHLIGHTS_QUERY),
+            "",
+            String::new(),
+        ),
+        "python" => (
+            tree_sitter_python::LANGUAGE.into(),
+            format!("{}\n{PYTHON_EXTRA}", tree_sitter_python::HIGHLIGHTS_QUERY),
+            "",
+            String::new(),
+        ),
+        "javascript" => (
+            tree_sitter_javascript::LANGUAGE.into(),
+            js_hl(),
+            tree_sitter_javascript::INJECTIONS_QUERY,
+            tree_sitter_javascript::LOCALS_QUERY.to_owned(),
+        ),
+        "typescript" => (
+            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            format!(
+                "{}\n{}",
+                tree_sitter_typescript::HIGHLIGHTS_QUERY,
+                tree_sitter_javascript::HIGHLIGHT_QUERY
+            ),
+            tree_sitter_javascript::INJECTIONS_QUERY,
+            format!(
+                "{}\n{}",
+                tree_sitter_typescript::LOCALS_QUERY,
+                tree_sitter_javascript::LOCALS_QUERY
+            ),
+        ),
+        "tsx" => (
+            tree_sitter_typescript::LANGUAGE_TSX.into(),
+            format!(
+                "{}\n{}\n{}",
+                tree_sitter_typescript::HIGHLIGHTS_QUERY,
+                tree_sitter_javascript::JSX_HIGHLIGHT_QUERY,
+                tree_sitter_javascript::HIGHLIGHT_QUERY
+            ),
+            tree_sitter_javascript::INJECTIONS_QUERY,
+            tree_sitter_javascript::LOCALS_QUERY.to_owned(),
+        ),
+        "bash" => (
+            tree_sitter_bash::LANGUAGE.into(),
+            tree_sitter_bash::HIGHLIGHT_QUERY.to_owned(),
+            "",
+            String::new(),
+        ),
+        "json" => (
+            tree_sitter_json::LANGUAGE.into(),
+            tree_sitter_json::HIGHLIGHTS_QUERY.to_owned(),
+            "",
+            String::new(),
+        ),
+        "toml" => (
+            tree_sitter_toml_ng::LANGUAGE.into(),
+            tree_sitter_toml_ng::HIGHLIGHTS_QUERY.to_owned(),
+            "",
+            String::new(),
+        ),
+        "yaml" => (
+            tree_sitter_yaml::LANGUAGE.into(),
+            tree_sitter_yaml::HIGHLIGHTS_QUERY.to_owned(),
+            "",
+            String::new(),
+        ),
+        "html" => (
+            tree_sitter_html::LANGUAGE.into(),
+            tree_sitter_html::HIGHLIGHTS_QUERY.to_owned(),
+            tree_sitter_html::INJECTIONS_QUERY,
+            String::new(),
+        ),
+        "css" => (
+            tree_sitter_css::LANGUAGE.into(),
+            tree_sitter_css::HIGHLIGHTS_QUERY.to_owned(),
+            "",
+            String::new(),
+        ),
+        "go" => (
+            tree_sitter_go::LANGUAGE.into(),
+            tree_sitter_go::HIGHLIGHTS_QUERY.to_owned(),
+            "",
+            String::new(),
+        ),
+        "c" => (
+            tree_sitter_c::LANGUAGE.into(),
+            tree_sitter_c::HIGHLIGHT_QUERY.to_owned(),
+            "",
+            String::new(),
+        ),
+        "cpp" => (
+            tree_sitter_cpp::LANGUAGE.into(),
+            format!(
+                "{}\n{}",
+                tree_sitter_c::HIGHLIGHT_QUERY,
+                tree_sitter_cpp::HIGHLIGHT_QUERY
+            ),
+            "",
+            String::new(),
+        ),
+        "java" => (
+            tree_sitter_java::LANGUAGE.into(),
+            tree_sitter_java::HIGHLIGHTS_QUERY.to_owned(),
+            "",
+            String::new(),
+        ),
+        _ => return None,
+    })
+}
+
+/// The highlight configuration of `LANGS[i]`, built on first use (None if its queries do not
+/// compile, which the tests rule out).
+fn config(i: usize) -> Option<&'static HighlightConfiguration> {
+    static CONFIGS: [OnceLock<Option<HighlightConfiguration>>; LANGS.len()] =
+        [const { OnceLock::new() }; LANGS.len()];
+    CONFIGS
+        .get(i)?
+        .get_or_init(|| {
+            let name = LANGS[i].name;
+            let (language, highlights, injections, locals) = grammar(name)?;
+            let mut config =
+                HighlightConfiguration::new(language, name, &highlights, injections, &locals)
+                    .ok()?;
+            // Names that match no capture fill the other languages' places.
+            let mut names = vec!["-"; i * CAPTURES.len()];
+            names.extend(CAPTURES.iter().map(|(n, _)| *n));
+            config.configure(&names);
+            Some(config)
+        })
+        .as_ref()
+}
+
+/// Resolved styles of one theme on one thread: the opening tag of each distinct style, and the
+/// style index of each packed highlight stack.
+#[derive(Default)]
+struct ThemeStyles {
+    tags: Vec<String>,
+    by_tag: HashMap<String, usize>,
+    by_stack: HashMap<u128, usize>,
+}
+
+impl ThemeStyles {
+    /// The style index for the highlight stack `stack` (outermost first) of a block in `lang`.
+    fn style(&mut self, lang: usize, stack: &[usize], theme: &Theme) -> usize {
+        let n = CAPTURES.len();
+        // Code embedded in a string starts afresh; only the innermost MAX_DEPTH entries count.
+        let from = stack
+            .iter()
+            .rposition(|&h| h % n == EMBEDDED)
+            .map_or(0, |p| p + 1);
+        let stack = &stack[from.max(stack.len().saturating_sub(MAX_DEPTH))..];
+        let key = stack.iter().enumerate().fold(lang as u128, |k, (d, &h)| {
+            k | ((h as u128 + 1) << (5 + 10 * d))
+        });
+        if let Some(&i) = self.by_stack.get(&key) {
+            return i;
+        }
+        let mut scopes = Vec::with_capacity(stack.len() + 2);
+        scopes.extend(Scope::new(LANGS[lang].root).ok());
+        let mut current = lang;
+        for &h in stack {
+            let (l, c) = (h / n, h % n);
+            let Some(l_def) = LANGS.get(l) else {
+                continue;
+            };
+            if l != current {
+                // Injected code: the embedded language's root scope, as TextMate grammars nest it.
+                scopes.extend(Scope::new(l_def.root).ok());
+                current = l;
+            }
+            let scope = if c == PROPERTY {
+                l_def.property
+            } else {
+                CAPTURES[c].1
+            };
+            if !scope.is_empty() {
+                scopes.extend(Scope::new(scope).ok());
+            }
+        }
+        let tag = open_tag(ThemeHighlighter::new(theme).style_for_stack(&scopes));
+        let next = self.tags.len();
+        let i = *self.by_tag.entry(tag.clone()).or_insert(next);
+        if i == next {
+            self.tags.push(tag);
+        }
+        self.by_stack.insert(key, i);
+        i
+    }
+}
+
+/// `<span style="…">` for a style, written as syntect writes it.
+fn open_tag(style: Style) -> String {
+    let mut tag = String::from("<span style=\"");
+    if style.font_style.contains(FontStyle::UNDERLINE) {
+        tag.push_str("text-decoration:underline;");
+    }
+    if style.font_style.contains(FontStyle::BOLD) {
+        tag.push_str("font-weight:bold;");
+    }
+    if style.font_style.contains(FontStyle::ITALIC) {
+        tag.push_str("font-style:italic;");
+    }
+    let c = style.foreground;
+    tag.push_str(&if c.a == 0xFF {
+        format!("color:#{:02x}{:02x}{:02x};\">", c.r, c.g, c.b)
+    } else {
+        format!("color:#{:02x}{:02x}{:02x}{:02x};\">", c.r, c.g, c.b, c.a)
+    });
+    tag
+}
+
+/// Appends `text` HTML-escaped.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let esc = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(esc);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
+thread_local! {
+    static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::new());
+    static STYLES: RefCell<HashMap<String, ThemeStyles>> = RefCell::new(HashMap::new());
+}
+
+/// Appends tree-sitter's highlighting of `code` as `LANGS[lang]`; false (nothing appended) if the
+/// grammar fails to load or highlighting fails.
+fn tree_sitter_html(
+    lang: usize,
+    code: &str,
+    theme_name: &str,
+    theme: &Theme,
+    html: &mut String,
+) -> bool {
+    let Some(cfg) = config(lang) else {
+        return false;
+    };
+    HIGHLIGHTER.with_borrow_mut(|highlighter| {
+        STYLES.with_borrow_mut(|styles| {
+            if !styles.contains_key(theme_name) {
+                styles.insert(theme_name.to_owned(), ThemeStyles::default());
+            }
+            let Some(styles) = styles.get_mut(theme_name) else {
+                return false;
+            };
+            let Ok(events) = highlighter.highlight(cfg, code.as_bytes(), None, |name| {
+                lang_index(name).and_then(config)
+            }) else {
+                return false;
+            };
+            let mut out = String::with_capacity(code.len() * 3);
+            let mut stack: Vec<usize> = Vec::new();
+            let mut open: Option<usize> = None;
+            for event in events {
+                match event {
+                    Ok(HighlightEvent::HighlightStart(h)) => stack.push(h.0),
+                    Ok(HighlightEvent::HighlightEnd) => {
+                        stack.pop();
+                    }
+                    Ok(HighlightEvent::Source { start, end }) => {
+                        let Some(text) = code.get(start..end) else {
+                            return false;
+                        };
+                        if text.is_empty() {
+                            continue;
+                        }
+                        let style = styles.style(lang, &stack, theme);
+                        // Like syntect, which highlights line by line: spans end with their
+                        // line, and whitespace joins the open span whatever its style.
+                        for piece in text.split_inclusive('\n') {
+                            let same = open.is_some_and(|o| o == style || piece.trim().is_empty());
+                            if !same {
+                                if open.is_some() {
+                                    out.push_str("</span>");
+                                }
+                                out.push_str(&styles.tags[style]);
+                                open = Some(style);
+                            }
+                            push_escaped(&mut out, piece);
+                            if piece.ends_with('\n') {
+                                out.push_str("</span>");
+                                open = None;
+                            }
+                        }
+                    }
+                    Err(_) => return false,
+                }
+            }
+            if open.is_some() {
+                out.push_str("</span>");
+            }
+            html.push_str(&out);
+            true
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const THEME: &str = "InspiredGitHub";
+
+    /// The opening tag the theme gives `scope` under `root`.
+    fn tag_for(root: &str, scope: &str) -> String {
+        let scopes = [
+            Scope::new(root).expect("root scope"),
+            Scope::new(scope).expect("scope"),
+        ];
+        open_tag(ThemeHighlighter::new(theme(THEME).expect("theme")).style_for_stack(&scopes))
+    }
+
+    /// The text of highlighted HTML: tags dropped, entities decoded.
+    fn text_of(html: &str) -> String {
+        let inner = html
+            .split_once("\">")
+            .and_then(|(_, rest)| rest.strip_suffix("</code></pre>\n"))
+            .expect("a code block");
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in inner.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    }
+
     #[test]
     fn known_languages_get_styled_spans_and_unknown_stay_plain() {
-        let rust = code_block("fn main() {}\n", "rust", "InspiredGitHub", true);
+        let rust = code_block("fn main() {}\n", "rust", THEME, true);
         assert!(
             rust.starts_with("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\"")
         );
         assert!(rust.contains("<span style="));
-        let plain = code_block("a < b\n", "nosuchlang", "InspiredGitHub", true);
+        let plain = code_block("a < b\n", "nosuchlang", THEME, true);
         assert!(plain.contains("a &lt; b"));
         assert!(!plain.contains("<span"));
+    }
+
+    #[test]
+    fn keywords_get_the_themes_keyword_colour() {
+        let html = code_block("fn main() {\n    return;\n}\n", "rust", THEME, true);
+        let kw = tag_for("source.rust", "keyword");
+        assert!(html.contains(&format!("{kw}fn")), "{html}");
+        assert!(html.contains(&format!("{kw}return")), "{html}");
+        let py = code_block("def f():\n    pass\n", "python", THEME, true);
+        assert!(
+            py.contains(&format!("{}def", tag_for("source.python", "keyword"))),
+            "{py}"
+        );
+        // Another theme, other colours.
+        let dark = code_block("fn main() {}\n", "rust", "base16-ocean.dark", true);
+        assert_ne!(dark, html);
+        assert!(dark.contains("<span style=\"color:#"));
+    }
+
+    #[test]
+    fn spans_end_with_their_line_as_syntect_writes_them() {
+        let html = code_block(
+            "fn main() {\n    println!(\"hi\");\n}\n",
+            "rust",
+            THEME,
+            true,
+        );
+        assert_eq!(
+            html,
+            "<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\" data-lang=\"rust\">\
+             <span style=\"font-weight:bold;color:#a71d5d;\">fn </span>\
+             <span style=\"font-weight:bold;color:#795da3;\">main</span>\
+             <span style=\"color:#323232;\">() {\n</span>\
+             <span style=\"color:#323232;\">    println!(</span>\
+             <span style=\"color:#183691;\">&quot;hi&quot;</span>\
+             <span style=\"color:#323232;\">);\n</span>\
+             <span style=\"color:#323232;\">}\n</span></code></pre>\n"
+        );
+        // A comment over several lines is a span on each.
+        let html = code_block("/* a\n b */\n", "c", THEME, true);
+        let comment = tag_for("source.c", "comment");
+        assert!(
+            html.contains(&format!("{comment}/* a\n</span>{comment} b */\n</span>")),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn special_characters_are_escaped() {
+        let code = "fn f(a: &str) -> bool { a < \"<b>\" && true }\n";
+        let html = code_block(code, "rust", THEME, true);
+        assert!(html.contains("&amp;str"), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
+        assert!(html.contains("&amp;&amp;"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert_eq!(text_of(&html), code);
+        let html = code_block("<p class=\"x\">a & b</p>\n", "html", THEME, true);
+        assert!(html.contains("&lt;"), "{html}");
+        assert!(html.contains("a &amp; b"), "{html}");
+        assert!(!html.contains("<p "), "{html}");
+    }
+
+    #[test]
+    fn highlight_off_and_empty_language_stay_plain() {
+        let off = code_block("fn main() {}\n", "rust", THEME, false);
+        assert_eq!(
+            off,
+            "<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\" data-lang=\"rust\">fn main() {}\n</code></pre>\n"
+        );
+        let none = code_block("x < y\n", "", THEME, true);
+        assert_eq!(
+            none,
+            "<pre class=\"code\" tabindex=\"0\"><code>x &lt; y\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn other_languages_fall_back_to_syntect() {
+        assert!(lang_index("ruby").is_none());
+        let html = code_block("def f\n  1\nend\n", "ruby", THEME, true);
+        assert!(html.contains("<span style="), "{html}");
+        assert_eq!(text_of(&html), "def f\n  1\nend\n");
+    }
+
+    /// A small sample of each language, and a token it must colour.
+    const SAMPLES: &[(&str, &str, &str)] = &[
+        ("rust", "use std::fmt;\n// note\nlet x: u32 = 42;\n", "42"),
+        (
+            "rs",
+            "fn f(a: u8) -> bool {\n    a >= 2 && !true\n}\n",
+            "&gt;=",
+        ),
+        ("python", "import os\n# note\nx = \"hi\"\n", "import"),
+        (
+            "py",
+            "def f():\n    \"\"\"Doc.\"\"\"\n    return 1\n",
+            "Doc.",
+        ),
+        ("javascript", "const x = 'hi'; // note\n", "const"),
+        ("js", "function f(a) { return a + 1; }\n", "return"),
+        (
+            "jsx",
+            "const el = <div className=\"a\">hi</div>;\n",
+            "const",
+        ),
+        ("typescript", "interface A { x: number }\n", "interface"),
+        ("ts", "let x: string = \"a\";\n", "let"),
+        ("tsx", "const el: JSX.Element = <b>hi</b>;\n", "const"),
+        ("bash", "if [ -f x ]; then echo \"hi\"; fi\n", "if"),
+        ("sh", "# note\nexport A=1\n", "export"),
+        ("shell", "for f in *.md; do cat \"$f\"; done\n", "for"),
+        ("json", "{\"a\": [1, true, null]}\n", "true"),
+        ("toml", "[package]\nname = \"x\" # note\n", "\"x\""),
+        ("yaml", "key: value\nlist:\n  - 1 # note\n", "# note"),
+        ("html", "<!-- note -->\n<p class=\"x\">hi</p>\n", "p"),
+        ("css", "a.b { color: red; } /* note */\n", "/* note */"),
+        ("go", "package main\nfunc main() { return }\n", "func"),
+        (
+            "c",
+            "#include <stdio.h>\nint main(void) { return 0; }\n",
+            "return",
+        ),
+        ("cpp", "namespace n { class A {}; }\n", "class"),
+        ("c++", "template <typename T> T f();\n", "template"),
+        ("java", "public class A { int x = 1; }\n", "class"),
+    ];
+
+    #[test]
+    fn every_tree_sitter_language_loads_and_highlights() {
+        for (i, l) in LANGS.iter().enumerate() {
+            assert!(config(i).is_some(), "{}: queries do not compile", l.name);
+            for tag in l.aliases {
+                assert_eq!(lang_index(tag), Some(i), "{tag}");
+            }
+        }
+        for l in LANGS {
+            assert!(
+                SAMPLES
+                    .iter()
+                    .any(|(t, _, _)| lang_index(t) == lang_index(l.name)),
+                "{}: no sample",
+                l.name
+            );
+        }
+        let default = open_tag(ThemeHighlighter::new(theme(THEME).expect("theme")).get_default());
+        for (tag, code, token) in SAMPLES {
+            let html = code_block(code, tag, THEME, true);
+            assert_eq!(&text_of(&html), code, "{tag}");
+            // The token sits in a span that is not in the default colour.
+            let coloured = html.split("<span ").skip(1).any(|span| {
+                let (style, text) = span.split_once('>').expect("a tag");
+                !default.ends_with(&format!("{style}>"))
+                    && text.contains(&token.replace('<', "&lt;").replace('"', "&quot;"))
+            });
+            assert!(coloured, "{tag}: {token:?} not coloured in {html}");
+        }
+    }
+
+    #[test]
+    #[ignore = "prints every sample for a look"]
+    fn dump_samples() {
+        for (tag, code, _) in SAMPLES {
+            println!("{}", code_block(code, tag, THEME, true));
+        }
+    }
+
+    #[test]
+    fn html_highlights_embedded_script_and_style() {
+        let html = code_block(
+            "<script>const x = 1;</script>\n<style>a { color: red; }</style>\n",
+            "html",
+            THEME,
+            true,
+        );
+        let kw = tag_for("text.html.basic", "keyword");
+        assert!(html.contains(&format!("{kw}const")), "{html}");
+        let prop = tag_for("text.html.basic", "support.type.property-name");
+        assert!(html.contains(&format!("{prop}color")), "{html}");
+    }
+
+    #[test]
+    fn output_is_deterministic_across_threads() {
+        let code = "pub fn f(x: &[u8]) -> usize { x.len() }\n";
+        let here = code_block(code, "rust", THEME, true);
+        let there = std::thread::spawn(move || code_block(code, "rust", THEME, true))
+            .join()
+            .expect("no panic");
+        assert_eq!(here, there);
+        assert_eq!(
+            here,
+            code_block(code, "RUST", THEME, true).replace("RUST", "rust")
+        );
     }
 
     #[test]

@@ -601,9 +601,7 @@ fn template_info(templates: &Templates, sources: &SourceMap) -> HashMap<String, 
                 info.site_wide |= ["get_page", "get_section", "get_collection", "chart"]
                     .iter()
                     .any(|f| text.contains(f));
-                info.page_views |= ["get_page", "get_section"]
-                    .iter()
-                    .any(|f| text.contains(f));
+                info.page_views |= ["get_page", "get_section"].iter().any(|f| text.contains(f));
                 info.urls |= text.contains("url(");
             }
             info.hash = h.digest();
