@@ -9,11 +9,6 @@ use factbook::config::Overrides;
 use factbook::diag::{MessageFormat, render_all};
 use factbook::{BuildOptions, build, summary_line};
 
-// The build allocates many small strings and values across threads; mimalloc handles that
-// markedly better than the system allocator (measured: see BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "factbook", version, about = "A static site generator for Markdown articles and typed, sourced fact sheets", long_about = None)]
 struct Cli {
