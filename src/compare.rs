@@ -496,48 +496,8 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Value {
             "entries": views.entries[*c],
             "filters": filters_view(site, *c),
         }),
-        PageKind::Pair(c, a, b) => {
-            let coll = &site.collections[*c];
-            let rows: Vec<Value> = coll
-                .spec
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(fi, f)| {
-                    let fa = coll.entries[*a].facts[fi].as_ref();
-                    let fb = coll.entries[*b].facts[fi].as_ref();
-                    let differs = fa.map(fact_identity) != fb.map(fact_identity);
-                    json!({
-                        "field": f.name,
-                        "label": f.label,
-                        "description": f.description,
-                        "a": cell(site, *c, fi, fa),
-                        "b": cell(site, *c, fi, fb),
-                        "differs": differs,
-                    })
-                })
-                .collect();
-            let others = |me: usize| -> Vec<Value> {
-                (0..coll.entries.len())
-                    .filter(|&o| o != me)
-                    .map(|o| {
-                        json!({
-                            "title": entry_title(site, *c, o),
-                            "url": site.url(&pair_path(&coll.spec.name, &coll.entries[me].slug, &coll.entries[o].slug)),
-                        })
-                    })
-                    .collect()
-            };
-            json!({
-                "collection": collection_view(site, *c),
-                "a": views.entries[*c][*a],
-                "b": views.entries[*c][*b],
-                "rows": rows,
-                "differences": rows.iter().filter(|r| r["differs"] == json!(true)).count(),
-                "a_others": others(*a),
-                "b_others": others(*b),
-            })
-        }
+        // Pair pages are built in `render` from values converted once per entry: there are n²
+        // of them, and copying two entry views into each was most of their cost.
         PageKind::FacetIndex(c, fi) => {
             let f = &site.collections[*c].spec.fields[*fi];
             let values: Vec<Value> = facet_values(site, *c, *fi)

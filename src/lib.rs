@@ -50,6 +50,36 @@ use crate::render::Artifact;
 use crate::site::Site;
 use crate::source::{FoundFile, SourceMap};
 
+/// Prints how long each stage took when `FACTBOOK_TIMINGS` is set, for profiling.
+pub struct StageTimer {
+    enabled: bool,
+    last: Instant,
+}
+
+impl StageTimer {
+    pub fn from_env() -> StageTimer {
+        StageTimer {
+            enabled: std::env::var_os("FACTBOOK_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Reports the time since the previous lap (or since creation) under `stage`.
+    pub fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!(
+                "timing: {stage:<12} {:>8.1} ms",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        self.last = Instant::now();
+    }
+}
+
 /// What a build is asked to do.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -83,18 +113,8 @@ impl BuildResult {
 /// Runs the whole pipeline.
 pub fn build(opts: &BuildOptions) -> BuildResult {
     let start = Instant::now();
-    // `FACTBOOK_TIMINGS=1` prints how long each stage took, for profiling.
-    let timings = std::env::var_os("FACTBOOK_TIMINGS").is_some();
-    let mut last = Instant::now();
-    let mut lap = |stage: &str| {
-        if timings {
-            eprintln!(
-                "timing: {stage:<8} {:>8.1} ms",
-                last.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-        last = Instant::now();
-    };
+    let mut timer = StageTimer::from_env();
+    let mut lap = |stage: &str| timer.lap(stage);
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::new();
     let result = |sources: SourceMap,

@@ -660,18 +660,7 @@ fn general(
     start: Instant,
 ) -> Result<(BuildState, Outcome), Box<Outcome>> {
     let fail = || Err(Box::new(full_failure(opts, start)));
-    // `FACTBOOK_TIMINGS=1` prints how long each step took, for profiling.
-    let timings = std::env::var_os("FACTBOOK_TIMINGS").is_some();
-    let mut last = Instant::now();
-    let mut lap = |stage: &str| {
-        if timings {
-            eprintln!(
-                "timing: {stage:<12} {:>8.1} ms",
-                last.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-        last = Instant::now();
-    };
+    let mut timer = crate::StageTimer::from_env();
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::new();
     let Some(config) = crate::load_config(&opts.root, &opts.overrides, &mut sources, &mut diags)
@@ -726,7 +715,7 @@ fn general(
     if diags.has_errors() {
         return fail();
     }
-    lap("parse");
+    timer.lap("parse");
 
     // Resolve.
     let site = crate::site::resolve(config, docs, &sources, &mut diags);
@@ -737,10 +726,10 @@ fn general(
     if diags.has_errors() {
         return fail();
     }
-    lap("resolve");
+    timer.lap("resolve");
     let site = Arc::new(site);
     let shared = Arc::new(Shared::new(Arc::clone(&site)));
-    lap("shared");
+    timer.lap("shared");
     templates.set_shared(Arc::clone(&shared));
     let template_ids = templates.ids();
     let info = template_info(&templates, &sources);
@@ -759,7 +748,7 @@ fn general(
     };
     let url_hash = if any_urls { links_hash(&site) } else { 0 };
 
-    lap("hashes");
+    timer.lap("hashes");
     // Markdown, reusing what did not change.
     let ro = RenderOptions {
         markdown: &site.config.markdown,
@@ -790,7 +779,7 @@ fn general(
         })
         .collect();
 
-    lap("markdown");
+    timer.lap("markdown");
     // Pages, reusing those whose inputs did not change.
     let prev_pages: HashMap<&str, (Option<u64>, &OutFile)> = prev
         .and_then(|p| p.shared.as_ref().map(|s| (p, s)))
@@ -873,7 +862,7 @@ fn general(
             (Some(fp), r)
         })
         .collect();
-    if timings {
+    if timer.enabled() {
         eprintln!(
             "timing: rendered {} of {} pages again",
             rendered
@@ -883,7 +872,7 @@ fn general(
             rendered.len()
         );
     }
-    lap("render");
+    timer.lap("render");
     let mut files: BTreeMap<String, OutFile> = BTreeMap::new();
     let mut fingerprints = Vec::with_capacity(rendered.len());
     let mut fresh: Vec<String> = Vec::new();
@@ -992,7 +981,7 @@ fn general(
         warnings: Diagnostics::new(),
         pages: 0,
     };
-    lap("files");
+    timer.lap("files");
     let to_check: Vec<&String> = if check_all {
         state.scans.keys().collect()
     } else {
@@ -1001,7 +990,7 @@ fn general(
     if !check_pages(&site, &state, &to_check, &sources).is_empty() {
         return fail();
     }
-    lap("check");
+    timer.lap("check");
     if opts.deny_warnings {
         diags.deny_warnings();
         if diags.has_errors() {
@@ -1040,7 +1029,7 @@ fn general(
     }
     let pages = state.pages;
     drop(site);
-    lap("diff");
+    timer.lap("diff");
     Ok((
         state,
         Outcome {
