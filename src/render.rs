@@ -707,8 +707,9 @@ fn register_functions(tera: &mut Tera, slot: &Arc<RwLock<Option<Arc<Shared>>>>) 
                     ord.then(a.cmp(&b))
                 });
             }
-            let list: Vec<&Json> = entries.iter().map(|&e| &s.views.entries[c][e]).collect();
-            Ok(Value::from_serializable(&list))
+            // Entry values are converted once per build; a list of them is a list of cheap clones.
+            let list: Vec<Value> = entries.iter().map(|&e| s.entries_tv[c][e].clone()).collect();
+            Ok(Value::from(list))
         },
     );
     let slot_ = Arc::clone(slot);
