@@ -708,7 +708,10 @@ fn register_functions(tera: &mut Tera, slot: &Arc<RwLock<Option<Arc<Shared>>>>) 
                 });
             }
             // Entry values are converted once per build; a list of them is a list of cheap clones.
-            let list: Vec<Value> = entries.iter().map(|&e| s.entries_tv[c][e].clone()).collect();
+            let list: Vec<Value> = entries
+                .iter()
+                .map(|&e| s.entries_tv[c][e].clone())
+                .collect();
             Ok(Value::from(list))
         },
     );
