@@ -80,6 +80,31 @@ impl StageTimer {
     }
 }
 
+/// The input files of a site, found by walking its directories in sorted order.
+pub(crate) struct SiteFiles {
+    /// Markdown under `content/`.
+    pub md_files: Vec<FoundFile>,
+    /// Other files under `content/` (images beside their pages), copied as they are.
+    pub content_assets: Vec<FoundFile>,
+    pub template_files: Vec<FoundFile>,
+    pub static_files: Vec<FoundFile>,
+}
+
+impl SiteFiles {
+    pub(crate) fn discover(root: &Path, diags: &mut Diagnostics) -> SiteFiles {
+        let content_files = source::walk(&root.join("content"), "content", diags);
+        let (md_files, content_assets) = content_files
+            .into_iter()
+            .partition(|f| f.rel.ends_with(".md"));
+        SiteFiles {
+            md_files,
+            content_assets,
+            template_files: source::walk(&root.join("templates"), "templates", diags),
+            static_files: source::walk(&root.join("static"), "static", diags),
+        }
+    }
+}
+
 /// What a build is asked to do.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -144,12 +169,12 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     let Some(config) = load_config(&opts.root, &opts.overrides, &mut sources, &mut diags) else {
         return result(sources, diags, None, Vec::new(), None, None);
     };
-    let content_files = source::walk(&opts.root.join("content"), "content", &mut diags);
-    let template_files = source::walk(&opts.root.join("templates"), "templates", &mut diags);
-    let static_files = source::walk(&opts.root.join("static"), "static", &mut diags);
-    let (md_files, content_assets): (Vec<FoundFile>, Vec<FoundFile>) = content_files
-        .into_iter()
-        .partition(|f| f.rel.ends_with(".md"));
+    let SiteFiles {
+        md_files,
+        content_assets,
+        template_files,
+        static_files,
+    } = SiteFiles::discover(&opts.root, &mut diags);
     let docs = parse_content(&config, &md_files, &mut sources, &mut diags);
     let user_templates: Vec<(String, source::SourceId)> =
         read_all(&template_files, "templates", &mut sources, &mut diags)

@@ -48,16 +48,8 @@ impl Browser {
         let profile = tempfile::tempdir().expect("profile dir");
         let mut child = KillOnDrop(
             Command::new(executable)
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--no-first-run",
-                    "--remote-debugging-port=0",
-                    "--window-size=900,700",
-                ])
+                .args(common::CHROMIUM_FLAGS)
+                .args(["--remote-debugging-port=0", "--window-size=900,700"])
                 .arg(format!("--user-data-dir={}", profile.path().display()))
                 .arg("about:blank")
                 .stdin(Stdio::null())

@@ -62,18 +62,9 @@ fn serve(root: PathBuf) -> u16 {
 /// The DOM after the page's scripts ran.
 fn dump_dom(url: &str, profile: &Path) -> String {
     let mut cmd = Command::new(CHROMIUM);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--virtual-time-budget=3000",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd.args(CHROMIUM_FLAGS)
+        .arg("--virtual-time-budget=3000")
+        .arg(format!("--user-data-dir={}", profile.display()));
     let out = cmd
         .arg("--dump-dom")
         .arg(url)

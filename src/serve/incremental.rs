@@ -34,7 +34,7 @@ use crate::diag::{Diagnostics, Severity};
 use crate::markdown::{RenderOptions, Rendered};
 use crate::render::{self, Artifact, ArtifactContent, Shared, Templates};
 use crate::site::{LinkTarget, PageKind, Site};
-use crate::source::{self, FoundFile, SourceId, SourceMap};
+use crate::source::{SourceId, SourceMap};
 use crate::{BuildOptions, BuildResult};
 
 /// One output file of the last good build.
@@ -669,12 +669,12 @@ fn general(
     };
     let config_text = sources.text(SourceId(0)).to_string();
     let prev = prev.filter(|p| p.config_text == config_text);
-    let content_files = source::walk(&opts.root.join("content"), "content", &mut diags);
-    let template_files = source::walk(&opts.root.join("templates"), "templates", &mut diags);
-    let static_files = source::walk(&opts.root.join("static"), "static", &mut diags);
-    let (md_files, content_assets): (Vec<FoundFile>, Vec<FoundFile>) = content_files
-        .into_iter()
-        .partition(|f| f.rel.ends_with(".md"));
+    let crate::SiteFiles {
+        md_files,
+        content_assets,
+        template_files,
+        static_files,
+    } = crate::SiteFiles::discover(&opts.root, &mut diags);
 
     // Parse, reusing docs whose text did not change.
     let read = crate::read_all(&md_files, "content", &mut sources, &mut diags);
