@@ -442,7 +442,8 @@ impl Views {
     }
 }
 
-fn collection_view(site: &Site, c: usize) -> Value {
+/// A collection's name, title, counts and the URLs of its table, charts and exports.
+pub fn collection_view(site: &Site, c: usize) -> Value {
     let spec = &site.collections[c].spec;
     json!({
         "name": spec.name,

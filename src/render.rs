@@ -401,11 +401,7 @@ impl Shared {
             })
             .collect();
         let collection_tv = (0..site.collections.len())
-            .map(|c| {
-                Value::from_serializable(
-                    &compare::context(&site, &views, &PageKind::Table(c))["collection"],
-                )
-            })
+            .map(|c| Value::from_serializable(&compare::collection_view(&site, c)))
             .collect();
         let mut shared = Shared {
             site,
@@ -1002,10 +998,7 @@ pub fn page_context(
             let content = sec.doc.map(|d| md(d).html.clone());
             ctx.insert("content", &content.unwrap_or_default());
             if let Some(c) = sec.collection {
-                ctx.insert(
-                    "collection",
-                    &compare::context(site, &shared.views, &PageKind::Table(c))["collection"],
-                );
+                ctx.insert_value("collection", shared.collection_tv[c].clone());
                 ctx.insert("entries", &shared.views.entries[c]);
                 ctx.insert("fields", &shared.views.fields[c]);
             }
