@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
+use tera::Value as TValue;
 
 use crate::config::{FieldSpec, FieldType};
 use crate::facts::{Disclosure, Fact, FactValue, format_number};
@@ -419,25 +420,74 @@ fn key_of(v: &FactValue) -> Option<String> {
     }
 }
 
-/// Precomputed entry views, built once per build and shared by every generated page.
+/// Precomputed entry views, built once per build and shared by every generated page: as JSON
+/// (for exports, sorting and filtering) and converted once to template values, whose arrays and
+/// maps are shared, so that a page's context is made of cheap clones.
 pub struct Views {
     pub entries: Vec<Vec<Value>>,
     pub fields: Vec<Value>,
+    /// Per collection and entry: the entry view.
+    pub entries_tv: Vec<Vec<TValue>>,
+    /// Per collection: every entry view, in entry order.
+    pub entry_lists_tv: Vec<TValue>,
+    /// Per collection, entry and field: the entry's cell.
+    pub cells_tv: Vec<Vec<Vec<TValue>>>,
+    /// Per collection: the list of fields, and each field.
+    pub fields_tv: Vec<TValue>,
+    pub field_tv: Vec<Vec<TValue>>,
+    /// Per collection: `collection_view`.
+    pub collections_tv: Vec<TValue>,
 }
 
 impl Views {
     pub fn new(site: &Site) -> Views {
+        let n = site.collections.len();
+        let entries: Vec<Vec<Value>> = (0..n)
+            .map(|c| {
+                (0..site.collections[c].entries.len())
+                    .map(|e| entry_view(site, c, e))
+                    .collect()
+            })
+            .collect();
+        let fields: Vec<Value> = (0..n).map(|c| fields_view(site, c)).collect();
+        let entries_tv: Vec<Vec<TValue>> = entries
+            .iter()
+            .map(|es| es.iter().map(TValue::from_serializable).collect())
+            .collect();
+        let entry_lists_tv = entries_tv
+            .iter()
+            .map(|es| TValue::from(es.clone()))
+            .collect();
+        let cells_tv = entries
+            .iter()
+            .map(|es| {
+                es.iter()
+                    .map(|e| {
+                        e["cells"]
+                            .as_array()
+                            .map(|cs| cs.iter().map(TValue::from_serializable).collect())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        let fields_tv: Vec<TValue> = fields.iter().map(TValue::from_serializable).collect();
+        let field_tv = fields_tv
+            .iter()
+            .map(|f| f.as_array().map(<[TValue]>::to_vec).unwrap_or_default())
+            .collect();
+        let collections_tv = (0..n)
+            .map(|c| TValue::from_serializable(&collection_view(site, c)))
+            .collect();
         Views {
-            entries: (0..site.collections.len())
-                .map(|c| {
-                    (0..site.collections[c].entries.len())
-                        .map(|e| entry_view(site, c, e))
-                        .collect()
-                })
-                .collect(),
-            fields: (0..site.collections.len())
-                .map(|c| fields_view(site, c))
-                .collect(),
+            entries,
+            fields,
+            entries_tv,
+            entry_lists_tv,
+            cells_tv,
+            fields_tv,
+            field_tv,
+            collections_tv,
         }
     }
 }
@@ -485,20 +535,21 @@ fn filters_view(site: &Site, c: usize) -> Value {
     )
 }
 
-/// The template context of a generated page (beyond what every page gets).
-pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Value {
+/// The template context of a generated page (beyond what every page gets), made of the views'
+/// template values.
+pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Vec<(&'static str, TValue)> {
     match kind {
-        PageKind::CompareIndex => json!({
-            "collections": (0..site.collections.len()).map(|c| collection_view(site, c)).collect::<Vec<_>>(),
-        }),
-        PageKind::Table(c) => json!({
-            "collection": collection_view(site, *c),
-            "fields": views.fields[*c],
-            "entries": views.entries[*c],
-            "filters": filters_view(site, *c),
-        }),
-        // Pair pages are built in `render` from values converted once per entry: there are n²
-        // of them, and copying two entry views into each was most of their cost.
+        PageKind::CompareIndex => vec![("collections", TValue::from(views.collections_tv.clone()))],
+        PageKind::Table(c) => vec![
+            ("collection", views.collections_tv[*c].clone()),
+            ("fields", views.fields_tv[*c].clone()),
+            ("entries", views.entry_lists_tv[*c].clone()),
+            (
+                "filters",
+                TValue::from_serializable(&filters_view(site, *c)),
+            ),
+        ],
+        // Pair pages are built in `render` from the same values: there are n² of them.
         PageKind::FacetIndex(c, fi) => {
             let f = &site.collections[*c].spec.fields[*fi];
             let values: Vec<Value> = facet_values(site, *c, *fi)
@@ -513,31 +564,40 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Value {
                     })
                 })
                 .collect();
-            json!({
-                "collection": collection_view(site, *c),
-                "field": views.fields[*c][*fi],
-                "values": values,
-            })
+            vec![
+                ("collection", views.collections_tv[*c].clone()),
+                ("field", views.field_tv[*c][*fi].clone()),
+                ("values", TValue::from_serializable(&values)),
+            ]
         }
         PageKind::Facet(c, fi, value) => {
             let f = &site.collections[*c].spec.fields[*fi];
-            let entries: Vec<Value> = facet_values(site, *c, *fi)
+            let entries: Vec<TValue> = facet_values(site, *c, *fi)
                 .into_iter()
                 .find(|(k, _)| k == value)
-                .map(|(_, es)| es.iter().map(|&e| views.entries[*c][e].clone()).collect())
+                .map(|(_, es)| {
+                    es.iter()
+                        .map(|&e| views.entries_tv[*c][e].clone())
+                        .collect()
+                })
                 .unwrap_or_default();
             let value_url = f.ty.ref_target().and_then(|t| {
                 let tc = site.collections.iter().position(|c| c.spec.name == t)?;
                 let te = site.collections[tc].entry_index(value)?;
                 Some(entry_url(site, tc, te))
             });
-            json!({
-                "collection": collection_view(site, *c),
-                "field": views.fields[*c][*fi],
-                "value": { "key": value, "label": facet_label(site, f, value), "url": value_url },
-                "fields": views.fields[*c],
-                "entries": entries,
-            })
+            vec![
+                ("collection", views.collections_tv[*c].clone()),
+                ("field", views.field_tv[*c][*fi].clone()),
+                (
+                    "value",
+                    TValue::from_serializable(
+                        &json!({ "key": value, "label": facet_label(site, f, value), "url": value_url }),
+                    ),
+                ),
+                ("fields", views.fields_tv[*c].clone()),
+                ("entries", TValue::from(entries)),
+            ]
         }
         PageKind::Ranking(c, fi) => ranking_context(site, views, *c, *fi),
         PageKind::Charts(c) => {
@@ -547,9 +607,12 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Value {
                 .iter()
                 .map(|ch| crate::chart::chart_view(site, *c, ch))
                 .collect();
-            json!({ "collection": collection_view(site, *c), "charts": charts })
+            vec![
+                ("collection", views.collections_tv[*c].clone()),
+                ("charts", TValue::from_serializable(&charts)),
+            ]
         }
-        _ => Value::Null,
+        _ => Vec::new(),
     }
 }
 
@@ -565,7 +628,7 @@ fn fact_identity(f: &Fact) -> String {
     }
 }
 
-fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Value {
+fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Vec<(&'static str, TValue)> {
     let coll = &site.collections[c];
     let mut ranked: Vec<(f64, usize)> = Vec::new();
     let mut undisclosed = Vec::new();
@@ -596,7 +659,7 @@ fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Value {
     let max = ranked.first().map_or(1.0, |r| r.0).max(f64::MIN_POSITIVE);
     let mut rank = 0;
     let mut prev: Option<f64> = None;
-    let rows: Vec<Value> = ranked
+    let rows: Vec<TValue> = ranked
         .iter()
         .enumerate()
         .map(|(i, (v, e))| {
@@ -604,27 +667,30 @@ fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Value {
                 rank = i + 1;
                 prev = Some(*v);
             }
-            let c_view = &views.entries[c][*e];
-            json!({
-                "rank": rank,
-                "entry": c_view,
-                "cell": c_view["cells"][fi],
-                "share": ((v / max) * 1000.0).round() / 10.0,
-            })
+            let mut row: BTreeMap<&str, TValue> = BTreeMap::new();
+            row.insert("rank", TValue::from(rank));
+            row.insert("entry", views.entries_tv[c][*e].clone());
+            row.insert("cell", views.cells_tv[c][*e][fi].clone());
+            row.insert("share", TValue::from(((v / max) * 1000.0).round() / 10.0));
+            TValue::from(row)
         })
         .collect();
-    let list = |ids: &[usize]| -> Vec<Value> {
-        ids.iter().map(|&e| views.entries[c][e].clone()).collect()
+    let list = |ids: &[usize]| -> TValue {
+        TValue::from(
+            ids.iter()
+                .map(|&e| views.entries_tv[c][e].clone())
+                .collect::<Vec<_>>(),
+        )
     };
-    json!({
-        "collection": collection_view(site, c),
-        "field": views.fields[c][fi],
-        "field_index": fi,
-        "rows": rows,
-        "undisclosed": list(&undisclosed),
-        "unknown": list(&unknown),
-        "absent": list(&absent),
-    })
+    vec![
+        ("collection", views.collections_tv[c].clone()),
+        ("field", views.field_tv[c][fi].clone()),
+        ("field_index", TValue::from(fi)),
+        ("rows", TValue::from(rows)),
+        ("undisclosed", list(&undisclosed)),
+        ("unknown", list(&unknown)),
+        ("absent", list(&absent)),
+    ]
 }
 
 /// `/data/NAME.json`: every entry with values, units and sources.

@@ -264,12 +264,9 @@ pub struct Shared {
     views: Views,
     page_views: Vec<Value>,
     config: Value,
-    /// Per collection and entry, converted once: the entry view, each field's cell, and the
-    /// links to its pair pages. Pair pages (n² of them) are built from these without copying.
-    entries_tv: Vec<Vec<Value>>,
-    cells_tv: Vec<Vec<Vec<Value>>>,
+    /// Per collection and entry, converted once: the links to its pair pages. Pair pages (n² of
+    /// them) are built from these and the views without copying.
     others_tv: Vec<Vec<Value>>,
-    collection_tv: Vec<Value>,
     /// Each section without its page list, as every page of it shows it.
     section_tv: Vec<Value>,
 }
@@ -323,17 +320,7 @@ impl PageContext {
             h.update(k.as_bytes());
             h.update(&[0]);
             match self.ctx.get(k) {
-                Some(v) => match v.as_str() {
-                    Some(s) => {
-                        h.update(b"s");
-                        h.update(&(s.len() as u64).to_le_bytes());
-                        h.update(s.as_bytes());
-                    }
-                    None => {
-                        h.update(b"v");
-                        let _ = serde_json::to_writer(HashWriter(&mut h), v);
-                    }
-                },
+                Some(v) => hash_value(&mut h, v),
                 None => h.update(b"-"),
             }
             h.update(&[0]);
@@ -342,15 +329,71 @@ impl PageContext {
     }
 }
 
-struct HashWriter<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+/// Feeds a template value to a hash, by structure: what it is, its length, then its contents, so
+/// that no two different values hash the same input. (Walking the value directly is several
+/// times faster than serializing it.)
+pub fn hash_value(h: &mut xxhash_rust::xxh3::Xxh3, v: &Value) {
+    use tera::Number;
+    use tera::value::ValueKind;
+    let str = |h: &mut xxhash_rust::xxh3::Xxh3, s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    match v.kind() {
+        ValueKind::Undefined => h.update(b"u"),
+        ValueKind::None => h.update(b"n"),
+        ValueKind::Bool => h.update(if v.as_bool() == Some(true) {
+            b"t"
+        } else {
+            b"f"
+        }),
+        ValueKind::String => {
+            h.update(if v.is_safe() { b"S" } else { b"s" });
+            str(h, v.as_str().unwrap_or_default());
+        }
+        ValueKind::Array => {
+            let items = v.as_array().unwrap_or_default();
+            h.update(b"a");
+            h.update(&(items.len() as u64).to_le_bytes());
+            for item in items {
+                hash_value(h, item);
+            }
+        }
+        ValueKind::Map => {
+            h.update(b"m");
+            if let Some(map) = v.as_map() {
+                h.update(&(map.len() as u64).to_le_bytes());
+                for (k, item) in map {
+                    match k.as_str() {
+                        Some(k) => str(h, k),
+                        None => str(h, &k.to_string()),
+                    }
+                    hash_value(h, item);
+                }
+            }
+        }
+        ValueKind::Bytes => {
+            h.update(b"b");
+            str(
+                h,
+                &String::from_utf8_lossy(v.as_bytes().unwrap_or_default()),
+            );
+        }
+        // Integers of every width, and floats by their bits (1 and 1.0 render differently).
+        _ => match v.as_number() {
+            Some(Number::Integer(i)) => {
+                h.update(b"i");
+                h.update(&i.to_le_bytes());
+            }
+            Some(Number::Float(f)) => {
+                h.update(b"F");
+                h.update(&f.to_bits().to_le_bytes());
+            }
+            _ => {
+                h.update(b"?");
+                str(h, &v.to_string());
+            }
+        },
     }
 }
 
@@ -362,25 +405,6 @@ impl Shared {
             .map(|d| Value::from_serializable(&page_view(&site, d)))
             .collect();
         let config = Value::from_serializable(&config_view(&site));
-        let entries_tv = views
-            .entries
-            .iter()
-            .map(|es| es.iter().map(Value::from_serializable).collect())
-            .collect();
-        let cells_tv = views
-            .entries
-            .iter()
-            .map(|es| {
-                es.iter()
-                    .map(|e| {
-                        e["cells"]
-                            .as_array()
-                            .map(|cs| cs.iter().map(Value::from_serializable).collect())
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            })
-            .collect();
         let others_tv = (0..site.collections.len())
             .map(|c| {
                 let coll = &site.collections[c];
@@ -400,18 +424,12 @@ impl Shared {
                     .collect()
             })
             .collect();
-        let collection_tv = (0..site.collections.len())
-            .map(|c| Value::from_serializable(&compare::collection_view(&site, c)))
-            .collect();
         let mut shared = Shared {
             site,
             views,
             page_views,
             config,
-            entries_tv,
-            cells_tv,
             others_tv,
-            collection_tv,
             section_tv: Vec::new(),
         };
         shared.section_tv = (0..shared.site.sections.len())
@@ -443,12 +461,12 @@ impl Shared {
     /// `chart` show.
     pub fn collections_hash(&self) -> u64 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for (es, f) in self.views.entries.iter().zip(&self.views.fields) {
+        for (es, f) in self.views.entries_tv.iter().zip(&self.views.fields_tv) {
             for e in es {
-                let _ = serde_json::to_writer(HashWriter(&mut h), e);
+                hash_value(&mut h, e);
                 h.update(&[0]);
             }
-            let _ = serde_json::to_writer(HashWriter(&mut h), f);
+            hash_value(&mut h, f);
             h.update(&[1]);
         }
         h.digest()
@@ -457,7 +475,7 @@ impl Shared {
     /// A hash of the config as templates see it.
     pub fn config_hash(&self) -> u64 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
-        let _ = serde_json::to_writer(HashWriter(&mut h), &self.config);
+        hash_value(&mut h, &self.config);
         h.digest()
     }
 
@@ -471,13 +489,13 @@ impl Shared {
                 (0..site.collections[c].entries.len())
                     .map(|e| {
                         let mut h = xxhash_rust::xxh3::Xxh3::new();
-                        let _ = serde_json::to_writer(HashWriter(&mut h), &self.entries_tv[c][e]);
+                        hash_value(&mut h, &self.views.entries_tv[c][e]);
                         h.update(&[0]);
-                        for cell in &self.cells_tv[c][e] {
-                            let _ = serde_json::to_writer(HashWriter(&mut h), cell);
+                        for cell in &self.views.cells_tv[c][e] {
+                            hash_value(&mut h, cell);
                             h.update(&[1]);
                         }
-                        let _ = serde_json::to_writer(HashWriter(&mut h), &self.others_tv[c][e]);
+                        hash_value(&mut h, &self.others_tv[c][e]);
                         h.update(format!("{:?}", site.collections[c].entries[e].facts).as_bytes());
                         h.digest()
                     })
@@ -487,7 +505,7 @@ impl Shared {
         let collections = (0..site.collections.len())
             .map(|c| {
                 let mut h = xxhash_rust::xxh3::Xxh3::new();
-                let _ = serde_json::to_writer(HashWriter(&mut h), &self.collection_tv[c]);
+                hash_value(&mut h, &self.views.collections_tv[c]);
                 for f in &site.collections[c].spec.fields {
                     h.update(format!("{:?}|{:?}|{:?}", f.name, f.label, f.description).as_bytes());
                 }
@@ -501,7 +519,7 @@ impl Shared {
     pub fn page_views_hash(&self) -> u64 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         for v in &self.page_views {
-            let _ = serde_json::to_writer(HashWriter(&mut h), v);
+            hash_value(&mut h, v);
             h.update(&[0]);
         }
         h.digest()
@@ -706,7 +724,7 @@ fn register_functions(tera: &mut Tera, slot: &Arc<RwLock<Option<Arc<Shared>>>>) 
             // Entry values are converted once per build; a list of them is a list of cheap clones.
             let list: Vec<Value> = entries
                 .iter()
-                .map(|&e| s.entries_tv[c][e].clone())
+                .map(|&e| s.views.entries_tv[c][e].clone())
                 .collect();
             Ok(Value::from(list))
         },
@@ -973,7 +991,7 @@ pub fn page_context(
                 ctx.insert_value("section", shared.section_tv[p].clone());
             }
             if let Some((c, e)) = site.doc_entries[*d] {
-                ctx.insert("entry", &shared.views.entries[c][e]);
+                ctx.insert_value("entry", shared.views.entries_tv[c][e].clone());
                 ctx.insert(
                     "collection",
                     &json!({
@@ -983,7 +1001,7 @@ pub fn page_context(
                         "url": site.url(&format!("compare/{}/", site.collections[c].spec.name)),
                     }),
                 );
-                ctx.insert("fields", &shared.views.fields[c]);
+                ctx.insert_value("fields", shared.views.fields_tv[c].clone());
                 ctx.insert("referrers", &referrers_view(shared, c, e));
                 ctx.insert_value("pairs", shared.others_tv[c][e].clone());
             }
@@ -998,9 +1016,9 @@ pub fn page_context(
             let content = sec.doc.map(|d| md(d).html.clone());
             ctx.insert("content", &content.unwrap_or_default());
             if let Some(c) = sec.collection {
-                ctx.insert_value("collection", shared.collection_tv[c].clone());
-                ctx.insert("entries", &shared.views.entries[c]);
-                ctx.insert("fields", &shared.views.fields[c]);
+                ctx.insert_value("collection", shared.views.collections_tv[c].clone());
+                ctx.insert_value("entries", shared.views.entry_lists_tv[c].clone());
+                ctx.insert_value("fields", shared.views.fields_tv[c].clone());
             }
         }
         PageKind::TagList => {
@@ -1041,26 +1059,23 @@ pub fn page_context(
                         "description",
                         f.description.as_deref().map_or(Value::none(), Value::from),
                     );
-                    row.insert("a", shared.cells_tv[*c][*a][fi].clone());
-                    row.insert("b", shared.cells_tv[*c][*b][fi].clone());
+                    row.insert("a", shared.views.cells_tv[*c][*a][fi].clone());
+                    row.insert("b", shared.views.cells_tv[*c][*b][fi].clone());
                     row.insert("differs", Value::from(differs));
                     Value::from(row)
                 })
                 .collect();
-            ctx.insert_value("collection", shared.collection_tv[*c].clone());
-            ctx.insert_value("a", shared.entries_tv[*c][*a].clone());
-            ctx.insert_value("b", shared.entries_tv[*c][*b].clone());
+            ctx.insert_value("collection", shared.views.collections_tv[*c].clone());
+            ctx.insert_value("a", shared.views.entries_tv[*c][*a].clone());
+            ctx.insert_value("b", shared.views.entries_tv[*c][*b].clone());
             ctx.insert_value("rows", Value::from(rows));
             ctx.insert("differences", &differences);
             ctx.insert_value("a_others", shared.others_tv[*c][*a].clone());
             ctx.insert_value("b_others", shared.others_tv[*c][*b].clone());
         }
         kind => {
-            let extra = compare::context(site, &shared.views, kind);
-            if let Json::Object(map) = extra {
-                for (k, v) in map {
-                    ctx.insert(k, &v);
-                }
+            for (k, v) in compare::context(site, &shared.views, kind) {
+                ctx.insert_value(k, v);
             }
         }
     }
