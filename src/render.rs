@@ -269,6 +269,18 @@ pub struct Shared {
     others_tv: Vec<Vec<Value>>,
     /// Each section without its page list, as every page of it shows it.
     section_tv: Vec<Value>,
+    /// Hashes of the values above that most pages' contexts share, computed once so that a
+    /// page's fingerprint does not walk them again (10,000 pages each carry the config, their
+    /// page view, their section and the views of the pages that link to them).
+    config_h: u64,
+    page_view_h: Vec<u64>,
+    section_h: Vec<u64>,
+}
+
+fn value_hash(v: &Value) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    hash_value(&mut h, v);
+    h.digest()
 }
 
 /// The hash of a page's inputs: its context and template (a render is a function of them,
@@ -276,6 +288,8 @@ pub struct Shared {
 pub struct PageContext {
     ctx: Context,
     keys: Vec<std::borrow::Cow<'static, str>>,
+    /// Keys whose value's hash is known (from `Shared`), with that hash.
+    known: Vec<(&'static str, u64)>,
 }
 
 impl Default for PageContext {
@@ -283,6 +297,7 @@ impl Default for PageContext {
         PageContext {
             ctx: Context::new(),
             keys: Vec::new(),
+            known: Vec::new(),
         }
     }
 }
@@ -294,14 +309,22 @@ impl PageContext {
         val: &T,
     ) {
         let key = key.into();
+        self.known.retain(|(k, _)| *k != key);
         self.keys.push(key.clone());
         self.ctx.insert(key, val);
     }
 
     fn insert_value<S: Into<std::borrow::Cow<'static, str>>>(&mut self, key: S, val: Value) {
         let key = key.into();
+        self.known.retain(|(k, _)| *k != key);
         self.keys.push(key.clone());
         self.ctx.insert_value(key, val);
+    }
+
+    /// Inserts a value whose `value_hash` is `hash`.
+    fn insert_hashed(&mut self, key: &'static str, val: Value, hash: u64) {
+        self.insert_value(key, val);
+        self.known.push((key, hash));
     }
 
     fn render(&self, tera: &Tera, page: &Page) -> tera::TeraResult<String> {
@@ -319,9 +342,11 @@ impl PageContext {
         for k in keys {
             h.update(k.as_bytes());
             h.update(&[0]);
-            match self.ctx.get(k) {
-                Some(v) => hash_value(&mut h, v),
-                None => h.update(b"-"),
+            match (self.known.iter().find(|(n, _)| *n == k), self.ctx.get(k)) {
+                // The same bytes as hashing the value here, without walking it.
+                (Some((_, known)), Some(_)) => h.update(&known.to_le_bytes()),
+                (None, Some(v)) => h.update(&value_hash(v).to_le_bytes()),
+                (_, None) => h.update(b"-"),
             }
             h.update(&[0]);
         }
@@ -402,6 +427,7 @@ impl Shared {
     pub fn new(site: Arc<Site>) -> Shared {
         let views = Views::new(&site);
         let page_views: Vec<Value> = (0..site.docs.len())
+            .into_par_iter()
             .map(|d| Value::from_serializable(&page_view(&site, d)))
             .collect();
         let config = Value::from_serializable(&config_view(&site));
@@ -431,10 +457,16 @@ impl Shared {
             config,
             others_tv,
             section_tv: Vec::new(),
+            config_h: 0,
+            page_view_h: Vec::new(),
+            section_h: Vec::new(),
         };
         shared.section_tv = (0..shared.site.sections.len())
             .map(|s| section_view(&shared, s, false))
             .collect();
+        shared.config_h = value_hash(&shared.config);
+        shared.page_view_h = shared.page_views.par_iter().map(value_hash).collect();
+        shared.section_h = shared.section_tv.iter().map(value_hash).collect();
         shared
     }
 
@@ -453,6 +485,7 @@ impl Shared {
         if v == self.page_views[d] {
             return false;
         }
+        self.page_view_h[d] = value_hash(&v);
         self.page_views[d] = v;
         true
     }
@@ -474,9 +507,7 @@ impl Shared {
 
     /// A hash of the config as templates see it.
     pub fn config_hash(&self) -> u64 {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        hash_value(&mut h, &self.config);
-        h.digest()
+        self.config_h
     }
 
     /// Per collection and entry, a hash of everything a pair page shows of the entry (its
@@ -518,9 +549,8 @@ impl Shared {
     /// A hash of all page views: what `get_page`, `get_section` show.
     pub fn page_views_hash(&self) -> u64 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for v in &self.page_views {
-            hash_value(&mut h, v);
-            h.update(&[0]);
+        for v in &self.page_view_h {
+            h.update(&v.to_le_bytes());
         }
         h.digest()
     }
@@ -969,7 +999,7 @@ pub fn page_context(
         return None;
     }
     let mut ctx = PageContext::default();
-    ctx.insert_value("config", shared.config.clone());
+    ctx.insert_hashed("config", shared.config.clone(), shared.config_h);
     ctx.insert("current_path", &site.url(&page.path));
     ctx.insert("permalink", &site.absolute_url(&page.path));
     ctx.insert("title", &page.title);
@@ -977,7 +1007,11 @@ pub fn page_context(
         PageKind::Doc(d) => {
             let doc = &site.docs[*d];
             let rendered = md(*d);
-            ctx.insert_value("page", shared.page_views[*d].clone());
+            ctx.insert_hashed(
+                "page",
+                shared.page_views[*d].clone(),
+                shared.page_view_h[*d],
+            );
             ctx.insert("content", &rendered.html);
             ctx.insert("summary", &rendered.summary);
             ctx.insert("description", &doc.front.description);
@@ -985,10 +1019,21 @@ pub fn page_context(
                 .iter()
                 .map(|&b| shared.page_views[b].clone())
                 .collect();
-            ctx.insert_value("mentioned_in", Value::from(mentioned));
+            let mentioned = Value::from(mentioned);
+            let mentioned_h = {
+                // The list's hash from its items' hashes (always computed this way for this key).
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
+                h.update(b"a");
+                h.update(&(site.backlinks[*d].len() as u64).to_le_bytes());
+                for &b in &site.backlinks[*d] {
+                    h.update(&shared.page_view_h[b].to_le_bytes());
+                }
+                h.digest()
+            };
+            ctx.insert_hashed("mentioned_in", mentioned, mentioned_h);
             let parent = site.sections.iter().position(|s| s.dir == doc.dir);
             if let Some(p) = parent {
-                ctx.insert_value("section", shared.section_tv[p].clone());
+                ctx.insert_hashed("section", shared.section_tv[p].clone(), shared.section_h[p]);
             }
             if let Some((c, e)) = site.doc_entries[*d] {
                 ctx.insert_value("entry", shared.views.entries_tv[c][e].clone());
