@@ -127,46 +127,43 @@ pub fn scan_page(html: &str) -> PageScan {
     }
 }
 
-/// Checks every internal link of every HTML artifact.
+/// Checks every internal link of every HTML artifact. `scans` holds the pages scanned as they
+/// were written; the HTML artifacts still in memory are scanned here.
 pub fn check_output(
     site: &Site,
     artifacts: &[Artifact],
+    mut scans: HashMap<String, PageScan>,
     sources: &SourceMap,
     templates: &HashMap<String, crate::source::SourceId>,
     diags: &mut Diagnostics,
 ) {
     let files: HashSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
-    let html_of: HashMap<&str, &str> = artifacts
-        .iter()
-        .filter(|a| a.path.ends_with(".html"))
+    let more: Vec<(String, PageScan)> = artifacts
+        .par_iter()
+        .filter(|a| a.path.ends_with(".html") && !scans.contains_key(&a.path))
         .filter_map(|a| match &a.content {
-            ArtifactContent::Bytes(b) => std::str::from_utf8(b).ok().map(|s| (a.path.as_str(), s)),
-            ArtifactContent::Copy(_) => None,
+            ArtifactContent::Bytes(b) => std::str::from_utf8(b)
+                .ok()
+                .map(|s| (a.path.clone(), scan_page(s))),
+            ArtifactContent::Copy(_) | ArtifactContent::Written => None,
         })
         .collect();
-    let scans: HashMap<&str, Scanned<'_>> = html_of
-        .par_iter()
-        .map(|(p, h)| (*p, scan_attributes(h)))
-        .collect();
-    let id_sets: HashMap<&str, HashSet<String>> = scans
-        .par_iter()
-        .map(|(p, sc)| (*p, sc.ids.iter().map(|i| decode_entities(i)).collect()))
-        .collect();
+    scans.extend(more);
 
     let problems: Vec<Diagnostic> = artifacts
         .par_iter()
         .filter(|a| a.path.ends_with(".html"))
         .flat_map_iter(|a| {
-            let Some(sc) = scans.get(a.path.as_str()) else {
+            let Some(sc) = scans.get(&a.path) else {
                 return Vec::new();
             };
             check_page(
                 site,
                 &a.path,
                 a.page,
-                sc.links.iter().copied(),
+                sc.links.iter().map(String::as_str),
                 &files,
-                &|t| id_sets.get(t),
+                &|t| scans.get(t).map(|s| &s.ids),
                 sources,
                 templates,
             )

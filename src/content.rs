@@ -57,6 +57,9 @@ pub struct Doc {
     /// Byte range of the Markdown body in the file.
     pub body: Range<usize>,
     pub scan: Scan,
+    /// The body's HTML, its links not yet resolved (shared: docs are cloned in `serve`). A
+    /// build takes it out once the site is resolved, to free each as its page is rendered.
+    pub pre: Option<std::sync::Arc<markdown::Prerendered>>,
 }
 
 impl Doc {
@@ -159,6 +162,7 @@ pub struct DocContext<'a> {
     /// Field names of the file's collection, if it is a fact sheet.
     pub collection_fields: Option<Vec<&'a str>>,
     pub options: &'a crate::config::MarkdownOptions,
+    pub highlight_theme: &'a str,
 }
 
 /// Parses one content file into a `Doc`, pushing every problem found.
@@ -178,7 +182,11 @@ pub fn parse_doc(
     let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let front = parse_front_matter(&table, source, is_section, ctx, diags);
-    let scan = markdown::scan(&text[body.clone()], body.start, ctx.options);
+    let ro = markdown::RenderOptions {
+        markdown: ctx.options,
+        highlight_theme: ctx.highlight_theme,
+    };
+    let (scan, pre) = markdown::prerender(&text[body.clone()], body.start, &ro);
     Some(Doc {
         source,
         rel: rel.to_string(),
@@ -188,6 +196,7 @@ pub fn parse_doc(
         table,
         body,
         scan,
+        pre: Some(std::sync::Arc::new(pre)),
     })
 }
 

@@ -187,20 +187,51 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     }
 
     // resolve
-    let site = site::resolve(config, docs, &sources, &mut diags);
+    let mut site = site::resolve(config, docs, &sources, &mut diags);
     let templates = render::load_templates(&user_templates, &mut sources, &mut diags);
     if let Some(t) = &templates {
         render::check_templates(&site, t, &mut diags);
     }
+    let pre = site
+        .docs
+        .iter_mut()
+        .map(|d| std::sync::Mutex::new(d.pre.take()))
+        .collect();
     let site = Arc::new(site);
     lap("resolve");
     let Some(templates) = templates.filter(|_| !diags.has_errors()) else {
         return result(sources, diags, Some(site), Vec::new(), None, None);
     };
 
-    // render + check
+    // render + check, pages written to a staging directory as they render
+    let output_dir = opts.root.join(&site.config.output_dir);
+    let io_error = |e: std::io::Error| {
+        Diagnostic::error("io", format!("cannot write the site to `{}`: {e}", output_dir.display()))
+            .at_path(output_dir.display().to_string())
+            .help("check that the directory is writable and the disk is not full; the previous output was left as it was")
+    };
+    let staging = if opts.write {
+        let pages = site.pages.iter().map(|p| render::output_file(&p.path));
+        let paths: Vec<String> = pages.collect();
+        match output::Staging::begin(&output_dir, paths.iter().map(String::as_str)) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                diags.push(io_error(e));
+                return result(sources, diags, Some(site), Vec::new(), None, None);
+            }
+        }
+    } else {
+        None
+    };
     let template_sources = templates.sources.clone();
-    let mut artifacts = render::render_site(Arc::clone(&site), templates, &sources, &mut diags);
+    let (mut artifacts, scans) = render::render_site(
+        Arc::clone(&site),
+        pre,
+        templates,
+        &sources,
+        staging.as_ref(),
+        &mut diags,
+    );
     artifacts.extend(output::static_artifacts(&static_files));
     artifacts.extend(content_assets.iter().map(|f| Artifact {
         path: f.rel.clone(),
@@ -210,14 +241,21 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     lap("render");
     check_collisions(&artifacts, &mut diags);
     if !diags.has_errors() {
-        check::check_output(&site, &artifacts, &sources, &template_sources, &mut diags);
+        check::check_output(
+            &site,
+            &artifacts,
+            scans,
+            &sources,
+            &template_sources,
+            &mut diags,
+        );
     }
     lap("check");
     if opts.deny_warnings {
         diags.deny_warnings();
     }
-    let output_dir = opts.root.join(&site.config.output_dir);
-    if diags.has_errors() || !opts.write {
+    // On any error the staging directory is dropped, and with it what was written.
+    let Some(staging) = staging.filter(|_| !diags.has_errors()) else {
         return result(
             sources,
             diags,
@@ -226,17 +264,13 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
             Some(output_dir),
             None,
         );
-    }
+    };
 
-    // write
-    let written = match output::write_site(&output_dir, &artifacts) {
+    // write the rest, and swap
+    let written = match staging.finish(&artifacts) {
         Ok(stats) => Some(stats),
         Err(e) => {
-            diags.push(
-                Diagnostic::error("io", format!("cannot write the site to `{}`: {e}", output_dir.display()))
-                    .at_path(output_dir.display().to_string())
-                    .help("check that the directory is writable and the disk is not full; the previous output was left as it was"),
-            );
+            diags.push(io_error(e));
             None
         }
     };
@@ -349,6 +383,7 @@ pub(crate) fn parse_one(
     let ctx = DocContext {
         collection_fields: coll.map(|c| c.fields.iter().map(|f| f.name.as_str()).collect()),
         options: &config.markdown,
+        highlight_theme: &config.highlight_theme,
     };
     content::parse_doc(id, rel, sources.text(id), &ctx, diags)
 }
@@ -359,7 +394,9 @@ fn check_collisions(artifacts: &[Artifact], diags: &mut Diagnostics) {
         if let Some(&first) = seen.get(a.path.as_str()) {
             let describe = |a: &Artifact| match &a.content {
                 render::ArtifactContent::Copy(p) => format!("`{}`", p.display()),
-                render::ArtifactContent::Bytes(_) => "a generated page".to_string(),
+                render::ArtifactContent::Bytes(_) | render::ArtifactContent::Written => {
+                    "a generated page".to_string()
+                }
             };
             diags.push(
                 Diagnostic::error(

@@ -1,16 +1,20 @@
-//! Markdown: scanned once at parse time (links, headings, words), rendered to HTML at render
-//! time with links rewritten to permalinks.
+//! Markdown: one pulldown-cmark pass per body, at parse time, gives both what the site needs to
+//! know (links, headings, words: `Scan`) and the HTML (`Prerendered`), with the place of every
+//! link and image destination in it. Once the site is resolved, `Prerendered::resolve` splices
+//! each destination's permalink into those places: the body is never parsed twice.
 //!
-//! Both passes assign heading ids with the same `HeadingIds`, so an anchor checked at resolve
-//! time is the anchor rendered. Rendering never reads files; links are resolved by a closure the
-//! caller gives, built over the resolved `Site`.
+//! Rendering never reads files; links are resolved by a closure the caller gives, built over the
+//! resolved `Site`.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::rc::Rc;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 use serde::Serialize;
 
@@ -122,50 +126,6 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
-/// The parse-stage pass: links, headings and word count, no HTML.
-pub fn scan(body: &str, offset: usize, opts: &MarkdownOptions) -> Scan {
-    let mut scan = Scan::default();
-    let mut ids = HeadingIds::default();
-    let mut heading: Option<(u8, Option<String>, String)> = None;
-    let mut in_code = false;
-    for (event, range) in Parser::new_ext(body, parser_options(opts)).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Link { dest_url, .. }) => scan.links.push(LinkRef {
-                dest: dest_url.to_string(),
-                span: offset + range.start..offset + range.end,
-                is_image: false,
-            }),
-            Event::Start(Tag::Image { dest_url, .. }) => scan.links.push(LinkRef {
-                dest: dest_url.to_string(),
-                span: offset + range.start..offset + range.end,
-                is_image: true,
-            }),
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level as u8, id.map(|i| i.to_string()), String::new()));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, custom, title)) = heading.take() {
-                    let id = ids.assign(custom.as_deref(), &title);
-                    scan.headings.push(Heading { level, id, title });
-                }
-            }
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, title)) = &mut heading {
-                    title.push_str(&t);
-                }
-                if !in_code {
-                    scan.words += count_words(&t);
-                }
-            }
-            Event::Html(h) | Event::InlineHtml(h) if is_more_marker(&h) => scan.has_more = true,
-            _ => {}
-        }
-    }
-    scan
-}
-
 /// Words in a text run: starts of non-whitespace runs. Byte-wise, since this runs over every
 /// word of every page; non-ASCII whitespace is rare enough in prose not to matter here.
 fn count_words(text: &str) -> usize {
@@ -228,7 +188,110 @@ pub fn render(
     ro: &RenderOptions<'_>,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> Rendered {
+    prerender(body, 0, ro).1.resolve(resolve)
+}
+
+/// A body rendered before its links could be resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Prerendered {
+    html: String,
+    /// Where the summary (the HTML before `<!-- more -->`) ends, if the body has that marker.
+    summary_len: Option<usize>,
+    /// Each link and image destination as written, in order of `at`.
+    slots: Vec<Slot>,
+}
+
+/// A destination in `Prerendered::html`: `html[at..at + len]` is the escaped `dest`.
+#[derive(Debug, Clone)]
+struct Slot {
+    at: usize,
+    len: usize,
+    dest: String,
+}
+
+impl Prerendered {
+    /// The HTML with every destination that `resolve` maps replaced by its URL.
+    pub fn resolve(&self, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
+        let mut html = String::with_capacity(self.html.len() + self.slots.len() * 16);
+        let mut last = 0;
+        let mut summary_end = None;
+        for slot in &self.slots {
+            let Some(url) = resolve(&slot.dest) else {
+                continue;
+            };
+            if let Some(end) = self.summary_len.filter(|&e| e <= slot.at) {
+                summary_end.get_or_insert_with(|| html.len() + (end - last));
+            }
+            html.push_str(&self.html[last..slot.at]);
+            let _ = pulldown_cmark_escape::escape_href(&mut html, &url);
+            last = slot.at + slot.len;
+        }
+        if let Some(end) = self.summary_len {
+            summary_end.get_or_insert_with(|| html.len() + (end - last));
+        }
+        html.push_str(&self.html[last..]);
+        let summary = summary_end.map(|e| html[..e].to_string());
+        Rendered { html, summary }
+    }
+}
+
+/// A `fmt::Write` into a buffer that the event iterator can also read, to learn where each
+/// event's HTML starts.
+struct SharedBuf(Rc<RefCell<String>>);
+
+impl std::fmt::Write for SharedBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.borrow_mut().push_str(s);
+        Ok(())
+    }
+}
+
+/// Writes `events` as HTML after what `buf` holds, and returns the destinations of the links
+/// and images written, as slots. pulldown-cmark writes an event's HTML before it takes the next
+/// one, so the buffer's length when a link starts is where its `<a href="` starts.
+fn write_html(buf: &Rc<RefCell<String>>, events: Vec<Event<'_>>) -> Vec<Slot> {
+    // (where the tag starts, the tag's text up to the destination, the destination)
+    let starts: RefCell<Vec<(usize, &'static str, String)>> = RefCell::new(Vec::new());
+    let tracked = events.into_iter().inspect(|e| {
+        let found = match e {
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                dest_url,
+                ..
+            }) => Some(("<a href=\"mailto:", dest_url)),
+            Event::Start(Tag::Link { dest_url, .. }) => Some(("<a href=\"", dest_url)),
+            Event::Start(Tag::Image { dest_url, .. }) => Some(("<img src=\"", dest_url)),
+            _ => None,
+        };
+        if let Some((prefix, dest)) = found {
+            let at = buf.borrow().len();
+            starts.borrow_mut().push((at, prefix, dest.to_string()));
+        }
+    });
+    let _ = pulldown_cmark::html::write_html_fmt(SharedBuf(Rc::clone(buf)), tracked);
+    let html = buf.borrow();
+    starts
+        .into_inner()
+        .into_iter()
+        .filter_map(|(at, prefix, dest)| {
+            let mut escaped = String::new();
+            let _ = pulldown_cmark_escape::escape_href(&mut escaped, &dest);
+            let rest = html.get(at..)?.strip_prefix(prefix)?;
+            // A link inside an image's alt text is written as text only: no slot.
+            rest.starts_with(escaped.as_str()).then(|| Slot {
+                at: at + prefix.len(),
+                len: escaped.len(),
+                dest,
+            })
+        })
+        .collect()
+}
+
+/// The parse-time pass over a body: links (with their spans in the file, the body starting at
+/// `offset`), headings, words, and the HTML with its destinations still to resolve.
+pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Prerendered) {
     let opts = ro.markdown;
+    let mut scan = Scan::default();
     let mut ids = HeadingIds::default();
     let mut out: Vec<Event<'_>> = Vec::new();
     let mut summary_at: Option<usize> = None;
@@ -236,7 +299,7 @@ pub fn render(
     let mut code: Option<(String, String)> = None;
     let mut alerts: Vec<bool> = Vec::new();
 
-    for event in Parser::new_ext(body, parser_options(opts)) {
+    for (event, range) in Parser::new_ext(body, parser_options(opts)).into_offset_iter() {
         if let Some((lang, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -255,33 +318,17 @@ pub fn render(
             continue;
         }
         let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+                scan.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    span: offset + range.start..offset + range.end,
+                    is_image: matches!(event, Event::Start(Tag::Image { .. })),
+                });
+                event
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
+            Event::Text(ref t) | Event::Code(ref t) => {
+                scan.words += count_words(t);
+                event
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -345,10 +392,16 @@ pub fn render(
                     }
                     let _ = writeln!(close, "</{level}>");
                     out.push(Event::Html(close.into()));
+                    scan.headings.push(Heading {
+                        level: level as u8,
+                        id,
+                        title: text,
+                    });
                 }
                 continue;
             }
-            Event::Html(h) | Event::InlineHtml(h) if is_more_marker(&h) => {
+            Event::Html(ref h) | Event::InlineHtml(ref h) if is_more_marker(h) => {
+                scan.has_more = true;
                 summary_at.get_or_insert(out.len());
                 continue;
             }
@@ -360,21 +413,27 @@ pub fn render(
         }
     }
 
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    let summary = match summary_at {
+    let buf = Rc::new(RefCell::new(String::with_capacity(body.len() * 3 / 2)));
+    let (mut slots, summary_len) = match summary_at {
         Some(at) => {
             let rest = out.split_off(at);
-            pulldown_cmark::html::push_html(&mut html, out.into_iter());
-            let summary = html.clone();
-            pulldown_cmark::html::push_html(&mut html, rest.into_iter());
-            Some(summary)
+            let mut slots = write_html(&buf, out);
+            let summary_len = buf.borrow().len();
+            slots.extend(write_html(&buf, rest));
+            (slots, Some(summary_len))
         }
-        None => {
-            pulldown_cmark::html::push_html(&mut html, out.into_iter());
-            None
-        }
+        None => (write_html(&buf, out), None),
     };
-    Rendered { html, summary }
+    slots.sort_by_key(|s| s.at);
+    let html = Rc::try_unwrap(buf).map_or_else(|b| b.borrow().clone(), RefCell::into_inner);
+    (
+        scan,
+        Prerendered {
+            html,
+            summary_len,
+            slots,
+        },
+    )
 }
 
 fn alert_words(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -417,6 +476,14 @@ mod tests {
             heading_anchors: true,
             highlight_code: true,
         }
+    }
+
+    fn scan(md: &str, offset: usize, o: &MarkdownOptions) -> Scan {
+        let ro = RenderOptions {
+            markdown: o,
+            highlight_theme: "InspiredGitHub",
+        };
+        prerender(md, offset, &ro).0
     }
 
     fn render_plain(md: &str) -> Rendered {
@@ -463,6 +530,62 @@ mod tests {
         assert_eq!(s.links[0].span, 14..27);
         assert!(s.links[1].is_image);
         assert!(render_plain(md).html.contains("href=\"/other/\""));
+    }
+
+    /// Splicing resolved destinations into the parse-time HTML gives what rendering with the
+    /// destinations replaced in the events gives (plain pulldown-cmark, for bodies without the
+    /// headings, alerts and code blocks this module renders itself).
+    #[test]
+    fn spliced_links_match_rendering_with_resolved_destinations() {
+        let resolve = |d: &str| -> Option<String> {
+            match d {
+                "a.md" => Some("/a-much-longer-permalink/".into()),
+                "b.md#x" => Some("/b/#x".into()),
+                "q&a.md" => Some("/q&a/?x='1'".into()),
+                "me@example.org" => Some("someone@example.org".into()),
+                _ => None,
+            }
+        };
+        let o = MarkdownOptions {
+            smart_punctuation: false,
+            heading_anchors: false,
+            highlight_code: false,
+        };
+        let ro = RenderOptions {
+            markdown: &o,
+            highlight_theme: "InspiredGitHub",
+        };
+        for md in [
+            "[one](a.md) and [two](b.md#x \"title\") and [three](c.md).\n",
+            "[![pic](a.md \"t\")](b.md#x)\n",
+            "![alt with [a link](a.md) inside](q&a.md)\n",
+            "<me@example.org> and <https://example.org/a.md>\n",
+            "[ref][r] then [q](q&a.md)\n\n[r]: a.md\n",
+            "Intro [a](a.md).\n\n<!-- more -->\n\nAfter [b](b.md#x) and [c](c.md).\n",
+            "[before](a.md)\n\n<!-- more -->\n",
+            "| [t](a.md) | x |\n|---|---|\n| [u](b.md#x) | ![i](a.md) |\n\nNote[^1].\n\n[^1]: See [a](a.md).\n",
+        ] {
+            let got = prerender(md, 0, &ro).1.resolve(&resolve);
+            let events = |text: &'static str| {
+                Parser::new_ext(text, parser_options(&o)).map(move |mut e| {
+                    if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
+                        &mut e
+                    {
+                        if let Some(u) = resolve(dest_url) {
+                            *dest_url = u.into();
+                        }
+                    }
+                    e
+                })
+            };
+            let (before, after) = md.split_once("<!-- more -->\n").unwrap_or((md, ""));
+            let mut want = String::new();
+            pulldown_cmark::html::push_html(&mut want, events(before));
+            let summary = (!after.is_empty() || md.contains("<!-- more -->")).then(|| want.clone());
+            pulldown_cmark::html::push_html(&mut want, events(after));
+            assert_eq!(got.html, want, "{md:?}");
+            assert_eq!(got.summary, summary, "{md:?}");
+        }
     }
 
     #[test]

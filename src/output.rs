@@ -7,6 +7,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -140,47 +141,122 @@ pub struct WriteStats {
     pub unchanged: usize,
 }
 
-/// Writes every artifact into a staging directory beside `out_dir`, then swaps it in.
-/// On error nothing at `out_dir` has changed.
-pub fn write_site(out_dir: &Path, artifacts: &[Artifact]) -> io::Result<WriteStats> {
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    clean_leftovers(parent, &name);
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging)?;
-    let result = fill(&staging, out_dir, artifacts);
-    let stats = match result {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
+/// A staging directory beside the output directory: pages are written into it as they render,
+/// the other files at the end, and `finish` swaps it in whole. Dropped unfinished (an error, a
+/// failed check, a panic), it is removed and the output directory is left as it was; a build
+/// that is killed leaves it behind for the next build to remove.
+pub struct Staging {
+    dir: PathBuf,
+    out_dir: PathBuf,
+    finished: bool,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+}
+
+impl Staging {
+    /// Creates the staging directory and the directories of `paths` in it.
+    pub fn begin<'a>(out_dir: &Path, paths: impl Iterator<Item = &'a str>) -> io::Result<Staging> {
+        let parent = out_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        clean_leftovers(parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        let staging = Staging {
+            dir,
+            out_dir: out_dir.to_path_buf(),
+            finished: false,
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+        };
+        staging.make_dirs(paths)?;
+        Ok(staging)
+    }
+
+    fn make_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> io::Result<()> {
+        let mut dirs: Vec<&str> = paths
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        for d in dirs {
+            fs::create_dir_all(self.dir.join(d))?;
+        }
+        Ok(())
+    }
+
+    /// Writes one file (its directory made by `begin`), or hard-links the output directory's
+    /// copy if it has the same bytes.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let dest = self.dir.join(path);
+        let old = self.out_dir.join(path);
+        if same_bytes(&old, bytes) && fs::hard_link(&old, &dest).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        fs::write(&dest, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes the artifacts not written yet, then swaps the staging directory in.
+    pub fn finish(mut self, artifacts: &[Artifact]) -> io::Result<WriteStats> {
+        let rest: Vec<&Artifact> = artifacts
+            .iter()
+            .filter(|a| !matches!(a.content, ArtifactContent::Written))
+            .collect();
+        self.make_dirs(rest.iter().map(|a| a.path.as_str()))?;
+        rest.par_iter().try_for_each(|a| match &a.content {
+            ArtifactContent::Bytes(bytes) => self.put(&a.path, bytes),
+            ArtifactContent::Copy(from) => {
+                fs::copy(from, self.dir.join(&a.path))?;
+                self.written.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+            ArtifactContent::Written => Ok(()),
+        })?;
+        // Swap: move the old tree aside, the new one in, then delete the old one.
+        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = self
+            .out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let had_old = self.out_dir.exists();
+        if had_old {
+            fs::rename(&self.out_dir, &old)?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out_dir) {
+            if had_old {
+                let _ = fs::rename(&old, &self.out_dir);
+            }
             return Err(e);
         }
-    };
-    // Swap: move the old tree aside, the new one in, then delete the old one.
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let had_old = out_dir.exists();
-    if had_old {
-        fs::rename(out_dir, &old)?;
-    }
-    if let Err(e) = fs::rename(&staging, out_dir) {
+        self.finished = true;
         if had_old {
-            let _ = fs::rename(&old, out_dir);
+            let _ = fs::remove_dir_all(&old);
         }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+        Ok(WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
     }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
     }
-    Ok(stats)
 }
 
 /// Removes staging or old trees left by a build that was killed.
@@ -195,43 +271,6 @@ fn clean_leftovers(parent: &Path, name: &str) {
             let _ = fs::remove_dir_all(e.path());
         }
     }
-}
-
-fn fill(staging: &Path, previous: &Path, artifacts: &[Artifact]) -> io::Result<WriteStats> {
-    let mut dirs: Vec<PathBuf> = artifacts
-        .iter()
-        .filter_map(|a| staging.join(&a.path).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d)?;
-    }
-    let results: Vec<io::Result<bool>> = artifacts
-        .par_iter()
-        .map(|a| {
-            let dest = staging.join(&a.path);
-            let old = previous.join(&a.path);
-            match &a.content {
-                ArtifactContent::Bytes(bytes) => {
-                    if same_bytes(&old, bytes) && fs::hard_link(&old, &dest).is_ok() {
-                        return Ok(false);
-                    }
-                    fs::write(&dest, bytes).map(|_| true)
-                }
-                ArtifactContent::Copy(from) => fs::copy(from, &dest).map(|_| true),
-            }
-        })
-        .collect();
-    let mut stats = WriteStats::default();
-    for r in results {
-        if r? {
-            stats.written += 1;
-        } else {
-            stats.unchanged += 1;
-        }
-    }
-    Ok(stats)
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {

@@ -14,7 +14,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::compare::{self, Views};
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::markdown::{self, RenderOptions, escape_attr};
+use crate::markdown::{self, escape_attr};
 use crate::site::{LinkTarget, Page, PageKind, Site};
 use crate::source::{SourceId, SourceMap};
 
@@ -32,6 +32,8 @@ pub enum ArtifactContent {
     Bytes(Vec<u8>),
     /// A static file copied as it is.
     Copy(std::path::PathBuf),
+    /// A page already written to the staging directory as it rendered (its bytes not kept).
+    Written,
 }
 
 /// Built-in templates: (name, text). A file of the same name in `templates/` replaces one.
@@ -864,21 +866,28 @@ pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnosti
 }
 
 /// Renders every page and generated file. Problems go to `diags`.
+///
+/// `pre` holds each doc's parse-time rendering, taken out of the site so that each is freed once
+/// its page has used it (at 10,000 pages they weigh about 150 MB).
 pub fn render_site(
     site: Arc<Site>,
+    pre: Vec<std::sync::Mutex<Option<Arc<markdown::Prerendered>>>>,
     templates: Templates,
     sources: &SourceMap,
+    sink: Option<&crate::output::Staging>,
     diags: &mut Diagnostics,
-) -> Vec<Artifact> {
+) -> (Vec<Artifact>, HashMap<String, crate::check::PageScan>) {
     let shared = Arc::new(Shared::new(Arc::clone(&site)));
     templates.set_shared(Arc::clone(&shared));
     let template_ids = templates.ids();
-    let ro = RenderOptions {
-        markdown: &site.config.markdown,
-        highlight_theme: &site.config.highlight_theme,
+    let fresh = |d: usize| {
+        let taken = pre
+            .get(d)
+            .and_then(|p| p.lock().ok().and_then(|mut p| p.take()));
+        Arc::new(render_markdown(&site, sources, d, taken.as_deref()))
     };
-    let fresh = |d: usize| Arc::new(render_markdown(&site, &ro, sources, d));
-    let results: Vec<Result<Artifact, Diagnostic>> = site
+    type Rendered = (Artifact, Option<crate::check::PageScan>);
+    let results: Vec<Result<Rendered, Diagnostic>> = site
         .pages
         .par_iter()
         .enumerate()
@@ -888,22 +897,46 @@ pub fn render_site(
                 Some(ctx) => ctx.render(&templates.tera, page),
             }
             .map_err(|e| tera_diagnostic(&e, sources, &template_ids, None))?;
-            Ok(Artifact {
-                path: output_file(&page.path),
-                content: ArtifactContent::Bytes(html.into_bytes()),
-                page: Some(pi),
-            })
+            let path = output_file(&page.path);
+            // Written at once, only its links and ids kept for the check: the pages of a big
+            // site are never all in memory.
+            let (content, scan) = match sink {
+                Some(staging) => {
+                    let scan = crate::check::scan_page(&html);
+                    staging.put(&path, html.as_bytes()).map_err(|e| {
+                        Diagnostic::error("io", format!("cannot write `{path}`: {e}"))
+                            .at_path(path.clone())
+                            .help("check that the output directory is writable and the disk is not full; the previous output was left as it was")
+                    })?;
+                    (ArtifactContent::Written, Some(scan))
+                }
+                None => (ArtifactContent::Bytes(html.into_bytes()), None),
+            };
+            Ok((
+                Artifact {
+                    path,
+                    content,
+                    page: Some(pi),
+                },
+                scan,
+            ))
         })
         .collect();
     let mut out = Vec::with_capacity(results.len() + 16);
+    let mut scans = HashMap::new();
     for r in results {
         match r {
-            Ok(a) => out.push(a),
+            Ok((a, scan)) => {
+                if let Some(scan) = scan {
+                    scans.insert(a.path.clone(), scan);
+                }
+                out.push(a);
+            }
             Err(d) => diags.push(d),
         }
     }
     out.extend(site_files(&site));
-    out
+    (out, scans)
 }
 
 /// The files a site has besides its pages: data exports, feeds, the sitemap.
@@ -924,18 +957,33 @@ pub fn site_files(site: &Site) -> Vec<Artifact> {
 }
 
 /// The HTML of a doc's (or section's) Markdown body, its links resolved against the site.
+///
+/// From `pre` or the doc's own parse-time rendering; a doc that has neither (its rendering was
+/// taken and used already) is rendered again from its source.
 pub fn render_markdown(
     site: &Site,
-    ro: &RenderOptions<'_>,
     sources: &SourceMap,
     d: usize,
+    pre: Option<&markdown::Prerendered>,
 ) -> markdown::Rendered {
-    let doc = &site.docs[d];
-    let body = &sources.text(doc.source)[doc.body.clone()];
-    markdown::render(body, ro, &|dest| match site.resolve_link(Some(d), dest) {
+    let resolve = |dest: &str| match site.resolve_link(Some(d), dest) {
         LinkTarget::Url(u) => Some(u),
         _ => None,
-    })
+    };
+    let doc = &site.docs[d];
+    match pre.or(doc.pre.as_deref()) {
+        Some(p) => p.resolve(&resolve),
+        None => {
+            let ro = markdown::RenderOptions {
+                markdown: &site.config.markdown,
+                highlight_theme: &site.config.highlight_theme,
+            };
+            let body = &sources.text(doc.source)[doc.body.clone()];
+            markdown::prerender(body, doc.body.start, &ro)
+                .1
+                .resolve(&resolve)
+        }
+    }
 }
 
 impl Templates {

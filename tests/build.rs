@@ -145,17 +145,14 @@ fn bundled_site_builds_identically_twice() {
     assert_eq!(tree(a.path()), tree(b.path()));
 }
 
-#[test]
-fn a_failed_build_leaves_the_previous_output_untouched() {
+/// Builds the `basic` fixture into its `public/`, then again after `second.md` becomes `text`:
+/// that build must fail, leave `public/` exactly as it was and leave no staging directory.
+fn failed_rebuild_after(text: &str) -> String {
     let site = copy_fixture("basic");
     let out = site.path().join("public");
     assert!(build_to(site.path(), &out).ok());
     let before = tree(&out);
-    std::fs::write(
-        site.path().join("content/posts/second.md"),
-        "---\ntitle: [unclosed\n---\nx\n",
-    )
-    .expect("write");
+    std::fs::write(site.path().join("content/posts/second.md"), text).expect("write");
     let r = build_to(site.path(), &out);
     assert!(!r.ok());
     assert_eq!(tree(&out), before, "public/ is exactly as before");
@@ -166,6 +163,21 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .filter(|n| n.contains("staging") || n.contains(".old-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    diagnostics_text(&r)
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    failed_rebuild_after("---\ntitle: [unclosed\n---\nx\n");
+}
+
+/// Pages are written to the staging directory as they render; the link check comes after.
+#[test]
+fn a_broken_link_found_after_pages_were_written_leaves_the_output_untouched() {
+    let text = failed_rebuild_after(
+        "+++\ntitle = \"Second\"\n+++\nSee <a href=\"../missing/\">nowhere</a>.\n",
+    );
+    assert!(text.contains("broken link `../missing/`"), "{text}");
 }
 
 #[test]

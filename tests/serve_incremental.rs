@@ -22,6 +22,10 @@ fn output(artifacts: Vec<Artifact>) -> Output {
             let bytes = match a.content {
                 ArtifactContent::Bytes(b) => b,
                 ArtifactContent::Copy(p) => std::fs::read(&p).expect("read copied file"),
+                ArtifactContent::Written => panic!(
+                    "`{}` was written to disk by a build that does not write",
+                    a.path
+                ),
             };
             (a.path, bytes)
         })

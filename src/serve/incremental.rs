@@ -31,7 +31,7 @@ use super::watch::{ChangeSet, SourceKind};
 use crate::check::{self, PageScan};
 use crate::content::Doc;
 use crate::diag::{Diagnostics, Severity};
-use crate::markdown::{RenderOptions, Rendered};
+use crate::markdown::Rendered;
 use crate::render::{self, Artifact, ArtifactContent, Shared, Templates};
 use crate::site::{LinkTarget, PageKind, Site};
 use crate::source::{SourceId, SourceMap};
@@ -300,14 +300,10 @@ impl Incremental {
         let sources = Arc::clone(&state.sources);
 
         // Markdown of the changed docs.
-        let ro = RenderOptions {
-            markdown: &site.config.markdown,
-            highlight_theme: &site.config.highlight_theme,
-        };
         for &d in &touched {
             state.md[d] = (
                 md_key(site, &sources, d),
-                Arc::new(render::render_markdown(site, &ro, &sources, d)),
+                Arc::new(render::render_markdown(site, &sources, d, None)),
             );
         }
 
@@ -750,10 +746,6 @@ fn general(
 
     timer.lap("hashes");
     // Markdown, reusing what did not change.
-    let ro = RenderOptions {
-        markdown: &site.config.markdown,
-        highlight_theme: &site.config.highlight_theme,
-    };
     let prev_md: HashMap<&str, &(u64, Arc<Rendered>)> = prev
         .and_then(|p| p.shared.as_ref().map(|s| (p, s)))
         .map(|(p, s)| {
@@ -773,7 +765,7 @@ fn general(
                 Some((k, r)) if *k == key => (key, Arc::clone(r)),
                 _ => (
                     key,
-                    Arc::new(render::render_markdown(&site, &ro, &sources, d)),
+                    Arc::new(render::render_markdown(&site, &sources, d, None)),
                 ),
             }
         })
@@ -915,6 +907,7 @@ fn general(
         let content = match a.content {
             ArtifactContent::Bytes(b) => Content::Bytes(Arc::new(b)),
             ArtifactContent::Copy(p) => Content::Copy(p),
+            ArtifactContent::Written => return fail(),
         };
         files.insert(
             a.path,

@@ -115,6 +115,12 @@ pub fn collect(
                     Err(error) => (a.path, Err(UnreadableFile { path: disk, error }), None),
                 }
             }
+            // Only a build that writes to disk streams its pages; serve's builds never do.
+            ArtifactContent::Written => {
+                let error = std::io::Error::other("the page was written to disk, not kept");
+                let path = PathBuf::from(&a.path);
+                (a.path, Err(UnreadableFile { path, error }), None)
+            }
         })
         .collect();
     let mut site = ServedSite::default();
