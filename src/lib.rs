@@ -175,6 +175,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         template_files,
         static_files,
     } = SiteFiles::discover(&opts.root, &mut diags);
+    lap("discover");
     let docs = parse_content(&config, &md_files, &mut sources, &mut diags);
     let user_templates: Vec<(String, source::SourceId)> =
         read_all(&template_files, "templates", &mut sources, &mut diags)
@@ -211,9 +212,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
             .help("check that the directory is writable and the disk is not full; the previous output was left as it was")
     };
     let staging = if opts.write {
-        let pages = site.pages.iter().map(|p| render::output_file(&p.path));
-        let paths: Vec<String> = pages.collect();
-        match output::Staging::begin(&output_dir, paths.iter().map(String::as_str)) {
+        match output::Staging::begin(&output_dir) {
             Ok(s) => Some(s),
             Err(e) => {
                 diags.push(io_error(e));
@@ -314,12 +313,15 @@ pub(crate) fn read_all<'a>(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<(&'a FoundFile, source::SourceId)> {
-    let texts: Vec<std::io::Result<Vec<u8>>> =
-        files.par_iter().map(|f| std::fs::read(&f.disk)).collect();
+    // Read and validate in parallel; number the sources in file order.
+    let texts: Vec<std::io::Result<Result<String, std::string::FromUtf8Error>>> = files
+        .par_iter()
+        .map(|f| std::fs::read(&f.disk).map(String::from_utf8))
+        .collect();
     let mut out = Vec::with_capacity(files.len());
     for (f, t) in files.iter().zip(texts) {
         let shown = format!("{dir}/{}", f.rel);
-        match t.map(String::from_utf8) {
+        match t {
             Ok(Ok(text)) => out.push((f, sources.add(shown, text))),
             Ok(Err(e)) => diags.push(
                 Diagnostic::error(

@@ -293,7 +293,8 @@ pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Pr
     let opts = ro.markdown;
     let mut scan = Scan::default();
     let mut ids = HeadingIds::default();
-    let mut out: Vec<Event<'_>> = Vec::new();
+    // About one event per 16 bytes of prose: sized once, not grown by copying.
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16 + 16);
     let mut summary_at: Option<usize> = None;
     let mut heading_buf: Option<HeadingBuf<'_>> = None;
     let mut code: Option<(String, String)> = None;

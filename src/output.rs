@@ -154,8 +154,9 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Creates the staging directory and the directories of `paths` in it.
-    pub fn begin<'a>(out_dir: &Path, paths: impl Iterator<Item = &'a str>) -> io::Result<Staging> {
+    /// Creates the staging directory (each file's directory is made as it is written, in
+    /// parallel).
+    pub fn begin(out_dir: &Path) -> io::Result<Staging> {
         let parent = out_dir
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -169,33 +170,27 @@ impl Staging {
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir)?;
-        let staging = Staging {
+        Ok(Staging {
             dir,
             out_dir: out_dir.to_path_buf(),
             finished: false,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
-        };
-        staging.make_dirs(paths)?;
-        Ok(staging)
+        })
     }
 
-    fn make_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> io::Result<()> {
-        let mut dirs: Vec<&str> = paths
-            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
-            .collect();
-        dirs.sort_unstable();
-        dirs.dedup();
-        for d in dirs {
-            fs::create_dir_all(self.dir.join(d))?;
-        }
-        Ok(())
-    }
-
-    /// Writes one file (its directory made by `begin`), or hard-links the output directory's
-    /// copy if it has the same bytes.
-    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    /// Where `path` goes in the staging directory, its directory made.
+    fn dest(&self, path: &str) -> io::Result<PathBuf> {
         let dest = self.dir.join(path);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(dest)
+    }
+
+    /// Writes one file, or hard-links the output directory's copy if it has the same bytes.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let dest = self.dest(path)?;
         let old = self.out_dir.join(path);
         if same_bytes(&old, bytes) && fs::hard_link(&old, &dest).is_ok() {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
@@ -212,11 +207,10 @@ impl Staging {
             .iter()
             .filter(|a| !matches!(a.content, ArtifactContent::Written))
             .collect();
-        self.make_dirs(rest.iter().map(|a| a.path.as_str()))?;
         rest.par_iter().try_for_each(|a| match &a.content {
             ArtifactContent::Bytes(bytes) => self.put(&a.path, bytes),
             ArtifactContent::Copy(from) => {
-                fs::copy(from, self.dir.join(&a.path))?;
+                fs::copy(from, self.dest(&a.path)?)?;
                 self.written.fetch_add(1, Ordering::Relaxed);
                 Ok(())
             }

@@ -430,7 +430,7 @@ impl Shared {
         let views = Views::new(&site);
         let page_views: Vec<Value> = (0..site.docs.len())
             .into_par_iter()
-            .map(|d| Value::from_serializable(&page_view(&site, d)))
+            .map(|d| page_view(&site, d))
             .collect();
         let config = Value::from_serializable(&config_view(&site));
         let others_tv = (0..site.collections.len())
@@ -483,7 +483,7 @@ impl Shared {
 
     /// Computes a doc's page view again (after its doc changed in place); true if it changed.
     pub fn refresh_page_view(&mut self, d: usize) -> bool {
-        let v = Value::from_serializable(&page_view(&self.site, d));
+        let v = page_view(&self.site, d);
         if v == self.page_views[d] {
             return false;
         }
@@ -558,27 +558,81 @@ impl Shared {
     }
 }
 
-fn page_view(site: &Site, doc: usize) -> Json {
+/// A doc as templates see it (`page`, and the items of `section.pages`, `get_page`…). Built as
+/// template values directly: there is one per doc, and going through JSON cost twice as much.
+/// Keys are in sorted order, and numbers of the types, that a JSON object would give.
+fn page_view(site: &Site, doc: usize) -> Value {
     let d = &site.docs[doc];
     let words = d.scan.words;
-    json!({
-        "title": d.front.title,
-        "description": d.front.description,
-        "url": site.doc_url(doc),
-        "path": site.doc_paths[doc],
-        "permalink": site.absolute_url(&site.doc_paths[doc]),
-        "date": d.front.date.map(|x| x.to_string()),
-        "date_human": d.front.date.map(|x| x.human()),
-        "updated": d.front.updated.map(|x| x.to_string()),
-        "weight": d.front.weight,
-        "tags": d.front.tags.iter().map(|t| json!({"name": t, "url": site.url(&format!("tags/{}/", markdown::slugify(t)))})).collect::<Vec<_>>(),
-        "word_count": words,
-        "reading_time": words.div_ceil(200).max(1),
-        "extra": d.front.extra,
-        "rel": d.rel,
-        "toc": markdown::toc(&d.scan.headings),
-        "entry": site.doc_entries[doc].map(|(c, e)| json!({"collection": site.collections[c].spec.name, "slug": site.collections[c].entries[e].slug})),
-    })
+    let s = |v: &str| Value::from(v);
+    let opt = |v: Option<String>| v.map_or(Value::none(), Value::from);
+    let mut m: BTreeMap<&str, Value> = BTreeMap::new();
+    m.insert("date", opt(d.front.date.map(|x| x.to_string())));
+    m.insert("date_human", opt(d.front.date.map(|x| x.human())));
+    m.insert("description", opt(d.front.description.clone()));
+    m.insert(
+        "entry",
+        site.doc_entries[doc].map_or(Value::none(), |(c, e)| {
+            let mut entry: BTreeMap<&str, Value> = BTreeMap::new();
+            entry.insert("collection", s(&site.collections[c].spec.name));
+            entry.insert("slug", s(&site.collections[c].entries[e].slug));
+            Value::from(entry)
+        }),
+    );
+    m.insert("extra", Value::from_serializable(&d.front.extra));
+    m.insert("path", s(&site.doc_paths[doc]));
+    m.insert(
+        "permalink",
+        Value::from(site.absolute_url(&site.doc_paths[doc])),
+    );
+    m.insert("reading_time", Value::from(words.div_ceil(200).max(1)));
+    m.insert("rel", s(&d.rel));
+    let tags: Vec<Value> = d
+        .front
+        .tags
+        .iter()
+        .map(|t| {
+            let mut tag: BTreeMap<&str, Value> = BTreeMap::new();
+            tag.insert("name", s(t));
+            tag.insert(
+                "url",
+                Value::from(site.url(&format!("tags/{}/", markdown::slugify(t)))),
+            );
+            Value::from(tag)
+        })
+        .collect();
+    m.insert("tags", Value::from(tags));
+    m.insert("title", opt(d.front.title.clone()));
+    m.insert("toc", toc_value(&markdown::toc(&d.scan.headings)));
+    m.insert("updated", opt(d.front.updated.map(|x| x.to_string())));
+    m.insert("url", Value::from(site.doc_url(doc)));
+    // As JSON has it: a non-negative integer is unsigned.
+    m.insert(
+        "weight",
+        d.front
+            .weight
+            .map_or(Value::none(), |w| match u64::try_from(w) {
+                Ok(u) => Value::from(u),
+                Err(_) => Value::from(w),
+            }),
+    );
+    m.insert("word_count", Value::from(words));
+    Value::from(m)
+}
+
+fn toc_value(entries: &[markdown::TocEntry]) -> Value {
+    let list: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let mut m: BTreeMap<&str, Value> = BTreeMap::new();
+            m.insert("children", toc_value(&e.children));
+            m.insert("id", Value::from(e.id.as_str()));
+            m.insert("level", Value::from(u64::from(e.level)));
+            m.insert("title", Value::from(e.title.as_str()));
+            Value::from(m)
+        })
+        .collect();
+    Value::from(list)
 }
 
 fn config_view(site: &Site) -> Json {

@@ -322,12 +322,16 @@ pub fn resolve(
             sections[p].subsections.push(i);
         }
     }
+    let titles: Vec<String> = docs
+        .iter()
+        .map(|d| d.front.title.as_deref().unwrap_or_default().to_lowercase())
+        .collect();
     for s in &mut sections {
         let sort_by = s
             .doc
             .and_then(|d| docs[d].front.sort_by)
             .unwrap_or(SortBy::Date);
-        sort_pages(&mut s.pages, &docs, sort_by);
+        sort_pages(&mut s.pages, &docs, &titles, sort_by);
     }
 
     // Collections: type every entry against its schema.
@@ -382,7 +386,7 @@ pub fn resolve(
         }
     }
     for (_, pages) in tags.values_mut() {
-        sort_pages(pages, &docs, SortBy::Date);
+        sort_pages(pages, &docs, &titles, SortBy::Date);
     }
 
     let mut site = Site {
@@ -410,22 +414,17 @@ fn front_matter_span(_doc: &Doc) -> std::ops::Range<usize> {
     0..3
 }
 
-fn sort_pages(pages: &mut [usize], docs: &[Doc], sort_by: SortBy) {
-    let title = |i: usize| {
-        docs[i]
-            .front
-            .title
-            .clone()
-            .unwrap_or_default()
-            .to_lowercase()
-    };
+/// Sorts pages; ties by lowercased title, then path. `titles` holds each doc's lowercased title
+/// (computed once: sorting compares often).
+fn sort_pages(pages: &mut [usize], docs: &[Doc], titles: &[String], sort_by: SortBy) {
+    let title = |i: usize| titles[i].as_str();
     match sort_by {
         SortBy::Date => pages.sort_by(|&a, &b| {
             docs[b]
                 .front
                 .date
                 .cmp(&docs[a].front.date)
-                .then_with(|| title(a).cmp(&title(b)))
+                .then_with(|| title(a).cmp(title(b)))
                 .then(docs[a].rel.cmp(&docs[b].rel))
         }),
         SortBy::Weight => pages.sort_by(|&a, &b| {
@@ -434,11 +433,11 @@ fn sort_pages(pages: &mut [usize], docs: &[Doc], sort_by: SortBy) {
                 .weight
                 .unwrap_or(i64::MAX)
                 .cmp(&docs[b].front.weight.unwrap_or(i64::MAX))
-                .then_with(|| title(a).cmp(&title(b)))
+                .then_with(|| title(a).cmp(title(b)))
                 .then(docs[a].rel.cmp(&docs[b].rel))
         }),
         SortBy::Title => {
-            pages.sort_by(|&a, &b| title(a).cmp(&title(b)).then(docs[a].rel.cmp(&docs[b].rel)))
+            pages.sort_by(|&a, &b| title(a).cmp(title(b)).then(docs[a].rel.cmp(&docs[b].rel)))
         }
     }
 }
@@ -689,30 +688,47 @@ fn add_pages(
 
 /// Checks every Markdown link to content and site paths; returns backlinks per doc.
 fn check_links(site: &Site, diags: &mut Diagnostics) -> Vec<Vec<usize>> {
-    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.docs.len()];
-    for (i, doc) in site.docs.iter().enumerate() {
-        for link in &doc.scan.links {
-            match site.resolve_link(Some(i), &link.dest) {
-                LinkTarget::Missing { what, suggestion } => {
-                    let mut d = Diagnostic::error("link", format!("broken link: {what}")).label(
-                        Span::new(doc.source, link.span.clone()),
-                        "no such file or page",
-                    );
-                    d = match suggestion {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help("link to a file under `content/` (e.g. `@/models/x.md` or `../models/x.md`)"),
-                    };
-                    diags.push(d);
-                }
-                LinkTarget::Url(_) => {
-                    if let Some(target) = content_target(site, i, &link.dest) {
-                        if target != i {
-                            backlinks[target].push(i);
+    use rayon::prelude::*;
+    // Per doc, in parallel: its broken links, and the docs it links to.
+    let found: Vec<(Vec<Diagnostic>, Vec<usize>)> = site
+        .docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let mut broken = Vec::new();
+            let mut targets = Vec::new();
+            for link in &doc.scan.links {
+                match site.resolve_link(Some(i), &link.dest) {
+                    LinkTarget::Missing { what, suggestion } => {
+                        let d = Diagnostic::error("link", format!("broken link: {what}")).label(
+                            Span::new(doc.source, link.span.clone()),
+                            "no such file or page",
+                        );
+                        broken.push(match suggestion {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help("link to a file under `content/` (e.g. `@/models/x.md` or `../models/x.md`)"),
+                        });
+                    }
+                    LinkTarget::Url(_) => {
+                        if let Some(target) = content_target(site, i, &link.dest) {
+                            if target != i {
+                                targets.push(target);
+                            }
                         }
                     }
+                    LinkTarget::AsIs => {}
                 }
-                LinkTarget::AsIs => {}
             }
+            (broken, targets)
+        })
+        .collect();
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.docs.len()];
+    for (i, (broken, targets)) in found.into_iter().enumerate() {
+        for d in broken {
+            diags.push(d);
+        }
+        for t in targets {
+            backlinks[t].push(i);
         }
     }
     for nav in &site.config.nav {
