@@ -243,12 +243,14 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         check::check_output(
             &site,
             &artifacts,
-            scans,
+            &scans,
             &sources,
             &template_sources,
             &mut diags,
         );
     }
+    // Ten thousand pages' links and ids take a while to free: not on the way to the result.
+    std::thread::spawn(move || drop(scans));
     lap("check");
     if opts.deny_warnings {
         diags.deny_warnings();

@@ -127,6 +127,9 @@ fn options(site: &SiteArgs, deny_warnings: bool, write: bool) -> BuildOptions {
 fn run_build(args: &BuildArgs, write: bool) -> ExitCode {
     let format = message_format(args.site.message_format);
     let result = build(&options(&args.site, args.deny_warnings, write));
+    // The process ends here: its memory goes back whole, without freeing a site's worth of
+    // small allocations one by one on the way out (a tenth of a second at 10,000 pages).
+    let result = std::mem::ManuallyDrop::new(result);
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(render_all(&result.diags, &result.sources, format).as_bytes());
     if !result.ok() {

@@ -977,7 +977,7 @@ pub fn render_site(
         })
         .collect();
     let mut out = Vec::with_capacity(results.len() + 16);
-    let mut scans = HashMap::new();
+    let mut scans = HashMap::with_capacity(results.len());
     for r in results {
         match r {
             Ok((a, scan)) => {

@@ -685,8 +685,9 @@ impl Lexer<'_, '_> {
                 self.plain_to(j);
                 continue;
             }
-            // Comments.
-            if let Some(doc) = s.doc_comment.iter().find(|p| self.at(p)) {
+            // Comments (every prefix starts with `/` or `#`).
+            let maybe_comment = matches!(c, b'/' | b'#');
+            if let Some(doc) = s.doc_comment.iter().find(|p| maybe_comment && self.at(p)) {
                 // `////` is not a doc comment.
                 if !(*doc == "///" && self.peek(3) == b'/') {
                     let e = self.line_end(start);
@@ -694,12 +695,12 @@ impl Lexer<'_, '_> {
                     continue;
                 }
             }
-            if s.line_comment.iter().any(|p| self.at(p)) {
+            if maybe_comment && s.line_comment.iter().any(|p| self.at(p)) {
                 let e = self.line_end(start);
                 self.emit(e, Some(COMMENT));
                 continue;
             }
-            if s.block_comment && self.at("/*") {
+            if maybe_comment && s.block_comment && self.at("/*") {
                 let cap = if (self.at("/**") && !self.at("/**/")) || self.at("/*!") {
                     DOC
                 } else {
