@@ -1,5 +1,5 @@
-//! Microbenchmark of build-time code highlighting: `factbook::highlight::code_block` (tree-sitter
-//! for the common languages) against syntect alone, on the same snippets, one thread.
+//! Microbenchmark of build-time code highlighting: `factbook::highlight::code_block` (its own
+//! lexers for the common languages) against syntect alone, on the same snippets, one thread.
 //!
 //! ```text
 //! cargo run --release --example highlight_bench [-- ROUNDS [new|old|both] [LANG]]
@@ -11,10 +11,10 @@
 //! highlighted once each way, in file order, which is closer to a build than repeating one
 //! snippet: the caches are colder and the languages alternate.
 //!
-//! Prints, per language, the wall time of the first block (grammar and query loading), then
+//! Prints, per language, the wall time of the first block (theme and syntax loading), then
 //! microseconds (of thread CPU time on Linux) per block for both and the speed-up. The syntect
-//! column reproduces what `code_block` did before tree-sitter: `HighlightLines` line by line
-//! into inline-styled spans.
+//! column reproduces what `code_block` did at first: `HighlightLines` line by line into
+//! inline-styled spans.
 
 use std::hint::black_box;
 use std::process::ExitCode;

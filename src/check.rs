@@ -117,18 +117,32 @@ fn target_file(path: &str, files: &HashSet<&str>) -> Option<String> {
     files.contains(f.as_str()).then_some(f)
 }
 
-/// What the check keeps of one page: its links and its ids (entities decoded).
+/// What the check keeps of one page: its links (one string, each link ended by a NUL, which an
+/// attribute value cannot hold: one allocation a page, not one a link) and its ids (entities
+/// decoded).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageScan {
-    pub links: Vec<String>,
+    links: String,
     pub ids: HashSet<String>,
+}
+
+impl PageScan {
+    /// The page's link values, in order.
+    pub fn links(&self) -> impl Iterator<Item = &str> {
+        self.links.split_terminator('\0')
+    }
 }
 
 /// Scans one page's HTML.
 pub fn scan_page(html: &str) -> PageScan {
     let sc = scan_attributes(html);
+    let mut links = String::with_capacity(sc.links.iter().map(|l| l.len() + 1).sum());
+    for l in &sc.links {
+        links.push_str(l);
+        links.push('\0');
+    }
     PageScan {
-        links: sc.links.iter().map(|l| (*l).to_string()).collect(),
+        links,
         ids: sc.ids.iter().map(|i| decode_entities(i)).collect(),
     }
 }
@@ -168,7 +182,7 @@ pub fn check_output(
                 site,
                 &a.path,
                 a.page,
-                sc.links.iter().map(String::as_str),
+                sc.links(),
                 &files,
                 &|t| scan_of(t).map(|s| &s.ids),
                 sources,

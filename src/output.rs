@@ -148,6 +148,8 @@ pub struct WriteStats {
 pub struct Staging {
     dir: PathBuf,
     out_dir: PathBuf,
+    /// Whether there is a previous output to hard-link unchanged files from.
+    previous: bool,
     finished: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
@@ -173,6 +175,7 @@ impl Staging {
         Ok(Staging {
             dir,
             out_dir: out_dir.to_path_buf(),
+            previous: out_dir.is_dir(),
             finished: false,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
@@ -192,7 +195,7 @@ impl Staging {
     pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let dest = self.dest(path)?;
         let old = self.out_dir.join(path);
-        if same_bytes(&old, bytes) && fs::hard_link(&old, &dest).is_ok() {
+        if self.previous && same_bytes(&old, bytes) && fs::hard_link(&old, &dest).is_ok() {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }

@@ -524,7 +524,7 @@ fn check_pages(
                 site,
                 p,
                 page,
-                scan.links.iter().map(String::as_str),
+                scan.links(),
                 &files,
                 &|t| state.scans.get(t).map(|s| &s.ids),
                 sources,
