@@ -918,13 +918,15 @@ impl Lexer<'_, '_> {
             let spaced = start > 0
                 && b[start - 1].is_ascii_whitespace()
                 && b.get(e).is_some_and(u8::is_ascii_whitespace);
-            let cap = if is_operator(op, s)
-                || (s.rust && spaced && matches!(op, b"<" | b">" | b"<=" | b">="))
-            {
-                Some(OPERATOR)
+            // A lone `<` or `>` is a comparison when spaced, a generic bracket when not
+            // (`Vec<u8>`, `List<Model> ms`).
+            let comparison = matches!(op, b"<" | b">" | b"<=" | b">=");
+            let is_op = if comparison {
+                spaced || (!s.rust && op.len() == 2)
             } else {
-                None
+                is_operator(op, s)
             };
+            let cap = is_op.then_some(OPERATOR);
             self.emit(e, cap);
             if !op.iter().all(u8::is_ascii_whitespace) {
                 prev_word = b"";
