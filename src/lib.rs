@@ -5,10 +5,12 @@
 //! ```text
 //! book.toml, content/, templates/, static/
 //!   └─ load ──► SourceMap (every file read once)
-//!        └─ parse (parallel) ──► Config, Vec<Doc>
+//!        └─ parse (parallel) ──► Config, Vec<Doc> (front matter; each body's one Markdown
+//!             │                   pass: links, headings, words, HTML with link slots)
 //!             └─ resolve ──► Site (permalinks, links, collections, generated pages)
-//!                  └─ render (parallel) ──► Vec<Artifact>
-//!                       └─ check (links and anchors in the HTML) ──► write (staging + swap)
+//!                  └─ render (parallel) ──► each page written to the staging directory as it
+//!                       │                   renders, its links and ids kept (a `PageSink`)
+//!                       └─ check (links and anchors in the HTML) ──► swap, or discard
 //! ```
 //!
 //! Every stage pushes problems into one `Diagnostics` sink and carries on; the build stops
@@ -223,12 +225,13 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         None
     };
     let template_sources = templates.sources.clone();
+    let sink = staging.as_ref().map(WriteAndScan);
     let (mut artifacts, scans) = render::render_site(
         Arc::clone(&site),
         pre,
         templates,
         &sources,
-        staging.as_ref(),
+        sink.as_ref(),
         &mut diags,
     );
     artifacts.extend(output::static_artifacts(&static_files));
@@ -283,6 +286,24 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         Some(output_dir),
         written,
     )
+}
+
+/// A build's page sink: each page written to the staging directory as it renders, its links and
+/// ids kept for the check.
+struct WriteAndScan<'a>(&'a output::Staging);
+
+impl render::PageSink for WriteAndScan<'_> {
+    type Kept = check::PageScan;
+
+    fn page(&self, path: &str, html: String) -> Result<check::PageScan, Diagnostic> {
+        let scan = check::scan_page(&html);
+        self.0.put(path, html.as_bytes()).map_err(|e| {
+            Diagnostic::error("io", format!("cannot write `{path}`: {e}"))
+                .at_path(path.to_string())
+                .help("check that the output directory is writable and the disk is not full; the previous output was left as it was")
+        })?;
+        Ok(scan)
+    }
 }
 
 pub(crate) fn load_config(

@@ -919,18 +919,27 @@ pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnosti
     }
 }
 
+/// Where each page goes as soon as it is rendered (a build writes it to its staging directory).
+/// What `page` returns is kept, by output path; the HTML is not: the pages of a big site are
+/// never all in memory.
+pub trait PageSink: Sync {
+    type Kept: Send;
+    fn page(&self, path: &str, html: String) -> Result<Self::Kept, Diagnostic>;
+}
+
 /// Renders every page and generated file. Problems go to `diags`.
 ///
 /// `pre` holds each doc's parse-time rendering, taken out of the site so that each is freed once
-/// its page has used it (at 10,000 pages they weigh about 150 MB).
-pub fn render_site(
+/// its page has used it (at 10,000 pages they weigh about 150 MB). With a `sink`, pages go to it
+/// and their artifacts are `Written`; without, artifacts hold the bytes.
+pub fn render_site<S: PageSink>(
     site: Arc<Site>,
     pre: Vec<std::sync::Mutex<Option<Arc<markdown::Prerendered>>>>,
     templates: Templates,
     sources: &SourceMap,
-    sink: Option<&crate::output::Staging>,
+    sink: Option<&S>,
     diags: &mut Diagnostics,
-) -> (Vec<Artifact>, HashMap<String, crate::check::PageScan>) {
+) -> (Vec<Artifact>, HashMap<String, S::Kept>) {
     let shared = Arc::new(Shared::new(Arc::clone(&site)));
     templates.set_shared(Arc::clone(&shared));
     let template_ids = templates.ids();
@@ -940,8 +949,8 @@ pub fn render_site(
             .and_then(|p| p.lock().ok().and_then(|mut p| p.take()));
         Arc::new(render_markdown(&site, sources, d, taken.as_deref()))
     };
-    type Rendered = (Artifact, Option<crate::check::PageScan>);
-    let results: Vec<Result<Rendered, Diagnostic>> = site
+    type Rendered<K> = (Artifact, Option<K>);
+    let results: Vec<Result<Rendered<S::Kept>, Diagnostic>> = site
         .pages
         .par_iter()
         .enumerate()
@@ -952,18 +961,8 @@ pub fn render_site(
             }
             .map_err(|e| tera_diagnostic(&e, sources, &template_ids, None))?;
             let path = output_file(&page.path);
-            // Written at once, only its links and ids kept for the check: the pages of a big
-            // site are never all in memory.
-            let (content, scan) = match sink {
-                Some(staging) => {
-                    let scan = crate::check::scan_page(&html);
-                    staging.put(&path, html.as_bytes()).map_err(|e| {
-                        Diagnostic::error("io", format!("cannot write `{path}`: {e}"))
-                            .at_path(path.clone())
-                            .help("check that the output directory is writable and the disk is not full; the previous output was left as it was")
-                    })?;
-                    (ArtifactContent::Written, Some(scan))
-                }
+            let (content, kept) = match sink {
+                Some(sink) => (ArtifactContent::Written, Some(sink.page(&path, html)?)),
                 None => (ArtifactContent::Bytes(html.into_bytes()), None),
             };
             Ok((
@@ -972,17 +971,17 @@ pub fn render_site(
                     content,
                     page: Some(pi),
                 },
-                scan,
+                kept,
             ))
         })
         .collect();
     let mut out = Vec::with_capacity(results.len() + 16);
-    let mut scans = HashMap::with_capacity(results.len());
+    let mut kept = HashMap::with_capacity(results.len());
     for r in results {
         match r {
-            Ok((a, scan)) => {
-                if let Some(scan) = scan {
-                    scans.insert(a.path.clone(), scan);
+            Ok((a, k)) => {
+                if let Some(k) = k {
+                    kept.insert(a.path.clone(), k);
                 }
                 out.push(a);
             }
@@ -990,7 +989,7 @@ pub fn render_site(
         }
     }
     out.extend(site_files(&site));
-    (out, scans)
+    (out, kept)
 }
 
 /// The files a site has besides its pages: data exports, feeds, the sitemap.
