@@ -5,6 +5,7 @@
 //! to the Markdown link that produced it when there is one (file:line:col of the source), else
 //! to the template that rendered the page.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -71,29 +72,36 @@ fn ids(html: &str) -> HashSet<String> {
     scan_attributes(html)
         .ids
         .into_iter()
-        .map(decode_entities)
+        .map(|i| decode_entities(i).into_owned())
         .collect()
 }
 
-fn decode_entities(s: &str) -> String {
+fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
-    s.replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    Cow::Owned(
+        s.replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    )
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes decoded (bytes, so a `%` before a multi-byte character is left as it is).
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(hi * 16 + lo);
                 i += 3;
                 continue;
             }
@@ -101,7 +109,7 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Where an output path points on disk: `a/b/` → `a/b/index.html`.
@@ -143,7 +151,11 @@ pub fn scan_page(html: &str) -> PageScan {
     }
     PageScan {
         links,
-        ids: sc.ids.iter().map(|i| decode_entities(i)).collect(),
+        ids: sc
+            .ids
+            .iter()
+            .map(|i| decode_entities(i).into_owned())
+            .collect(),
     }
 }
 
@@ -232,7 +244,7 @@ pub fn check_page<'l, 's>(
         }
         let (path_part, frag) = match link.find('#') {
             Some(i) => (&link[..i], Some(percent_decode(&link[i + 1..]))),
-            None => (link.as_str(), None),
+            None => (link.as_ref(), None),
         };
         let path_part = path_part.split('?').next().unwrap_or("");
         let path_part = percent_decode(path_part);
@@ -259,7 +271,7 @@ pub fn check_page<'l, 's>(
             )),
             (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => match id_set(t.as_str())
             {
-                Some(set) if set.contains(f.as_str()) || f == "top" => None,
+                Some(set) if set.contains(f.as_ref()) || f == "top" => None,
                 Some(_) => Some(format!(
                     "broken anchor `{link}`: `{}` has no element with id `{f}`",
                     if t == path {
@@ -412,5 +424,8 @@ mod tests {
     fn percent_decoding() {
         assert_eq!(percent_decode("a%20b"), "a b");
         assert_eq!(percent_decode("100%"), "100%");
+        // A `%` before a multi-byte character is not an escape (this used to panic).
+        assert_eq!(percent_decode("%aé"), "%aé");
+        assert_eq!(percent_decode("#%é%C3%A9"), "#%éé");
     }
 }
