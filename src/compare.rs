@@ -425,7 +425,6 @@ fn key_of(v: &FactValue) -> Option<String> {
 /// maps are shared, so that a page's context is made of cheap clones.
 pub struct Views {
     pub entries: Vec<Vec<Value>>,
-    pub fields: Vec<Value>,
     /// Per collection and entry: the entry view.
     pub entries_tv: Vec<Vec<TValue>>,
     /// Per collection: every entry view, in entry order.
@@ -449,7 +448,6 @@ impl Views {
                     .collect()
             })
             .collect();
-        let fields: Vec<Value> = (0..n).map(|c| fields_view(site, c)).collect();
         let entries_tv: Vec<Vec<TValue>> = entries
             .iter()
             .map(|es| es.iter().map(TValue::from_serializable).collect())
@@ -471,7 +469,9 @@ impl Views {
                     .collect()
             })
             .collect();
-        let fields_tv: Vec<TValue> = fields.iter().map(TValue::from_serializable).collect();
+        let fields_tv: Vec<TValue> = (0..n)
+            .map(|c| TValue::from_serializable(&fields_view(site, c)))
+            .collect();
         let field_tv = fields_tv
             .iter()
             .map(|f| f.as_array().map(<[TValue]>::to_vec).unwrap_or_default())
@@ -481,7 +481,6 @@ impl Views {
             .collect();
         Views {
             entries,
-            fields,
             entries_tv,
             entry_lists_tv,
             cells_tv,

@@ -220,8 +220,7 @@ fn lang_index(tag: &str) -> Option<usize> {
 }
 
 /// The capture names tokens are classified as (tree-sitter's highlight names), each with the
-/// TextMate scope its colour comes from. `property` is per language (see [`Lang`]); an empty
-/// scope adds nothing to the stack; `embedded` (code inside a string template) clears it.
+/// TextMate scope its colour comes from. `property` is per language (see [`Lang`]).
 /// Plain `variable` is left out on purpose: identifiers stay in the default colour, as syntect
 /// shows them.
 const CAPTURES: &[(&str, &str)] = &[
@@ -232,7 +231,6 @@ const CAPTURES: &[(&str, &str)] = &[
     ("constant", "constant.other"),
     ("constant.builtin", "constant.language"),
     ("constructor", "entity.name.type"),
-    ("embedded", ""),
     ("escape", "constant.character.escape"),
     ("function", "entity.name.function"),
     ("function.builtin", "support.function"),
@@ -252,16 +250,9 @@ const CAPTURES: &[(&str, &str)] = &[
     ("variable.builtin", "variable.language"),
 ];
 
-/// A highlight of language `l` and capture `c` is `l * CAPTURES.len() + c`: each language's
-/// configuration recognizes its own copy of the names, so the highlight of code injected into
-/// another language (a `<style>` in HTML) still says which language it is.
-///
-/// Highlight stacks are packed into a `u128` cache key: 5 bits of the block's language, then up
-/// to [`MAX_DEPTH`] highlights of 10 bits each (highlight + 1, so 0 means none).
-const MAX_DEPTH: usize = 12;
-const _: () = assert!(LANGS.len() < 32 && LANGS.len() * CAPTURES.len() < 1023);
+/// Style cache keys pack a block's language, a token's language and its capture into 32 bits.
+const _: () = assert!(LANGS.len() < 32 && CAPTURES.len() < 64);
 
-const EMBEDDED: usize = capture_index("embedded");
 const PROPERTY: usize = capture_index("property");
 
 /// Index of a capture name in [`CAPTURES`], at compile time.
@@ -298,45 +289,35 @@ const fn index_of(names: &[&str], name: &str) -> usize {
 }
 
 /// Resolved styles of one theme on one thread: the opening tag of each distinct style, and the
-/// style index of each packed highlight stack.
+/// style index of each (block language, token language, capture).
 #[derive(Default)]
 struct ThemeStyles {
     tags: Vec<String>,
     by_tag: HashMap<String, usize>,
-    by_stack: HashMap<u128, usize>,
+    by_key: HashMap<u32, usize>,
 }
 
 impl ThemeStyles {
-    /// The style index for the highlight stack `stack` (outermost first) of a block in `lang`.
-    fn style(&mut self, lang: usize, stack: &[usize], theme: &Theme) -> usize {
-        let n = CAPTURES.len();
-        // Code embedded in a string starts afresh; only the innermost MAX_DEPTH entries count.
-        let from = stack
-            .iter()
-            .rposition(|&h| h % n == EMBEDDED)
-            .map_or(0, |p| p + 1);
-        let stack = &stack[from.max(stack.len().saturating_sub(MAX_DEPTH))..];
-        let key = stack.iter().enumerate().fold(lang as u128, |k, (d, &h)| {
-            k | ((h as u128 + 1) << (5 + 10 * d))
-        });
-        if let Some(&i) = self.by_stack.get(&key) {
+    /// The style index of a token in a block of `LANGS[lang]`: `hl` is the token's language and
+    /// capture, None for the default colour.
+    fn style(&mut self, lang: usize, hl: Option<(usize, usize)>, theme: &Theme) -> usize {
+        let key = match hl {
+            None => lang as u32,
+            Some((l, c)) => lang as u32 | ((l as u32 + 1) << 5) | ((c as u32) << 10),
+        };
+        if let Some(&i) = self.by_key.get(&key) {
             return i;
         }
-        let mut scopes = Vec::with_capacity(stack.len() + 2);
+        let mut scopes = Vec::with_capacity(3);
         scopes.extend(Scope::new(LANGS[lang].root).ok());
-        let mut current = lang;
-        for &h in stack {
-            let (l, c) = (h / n, h % n);
-            let Some(l_def) = LANGS.get(l) else {
-                continue;
-            };
-            if l != current {
-                // Injected code: the embedded language's root scope, as TextMate grammars nest it.
-                scopes.extend(Scope::new(l_def.root).ok());
-                current = l;
+        if let Some((l, c)) = hl {
+            if l != lang {
+                // Embedded code (a `<script>` in HTML): its language's root scope, as TextMate
+                // grammars nest it.
+                scopes.extend(Scope::new(LANGS[l].root).ok());
             }
             let scope = if c == PROPERTY {
-                l_def.property
+                LANGS[l].property
             } else {
                 CAPTURES[c].1
             };
@@ -350,7 +331,7 @@ impl ThemeStyles {
         if i == next {
             self.tags.push(tag);
         }
-        self.by_stack.insert(key, i);
+        self.by_key.insert(key, i);
         i
     }
 }
@@ -472,8 +453,7 @@ fn lexed_html(lang: usize, code: &str, theme_name: &str, theme: &Theme, html: &m
                 if text.is_empty() {
                     continue;
                 }
-                let stack = t.cap.map(|c| t.lang * CAPTURES.len() + c);
-                let style = styles.style(lang, stack.as_slice(), theme);
+                let style = styles.style(lang, t.cap.map(|c| (t.lang, c)), theme);
                 w.push(&styles.tags, style, text);
             }
             w.finish(html);

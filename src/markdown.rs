@@ -182,15 +182,6 @@ pub struct RenderOptions<'a> {
     pub highlight_theme: &'a str,
 }
 
-/// Renders a body to HTML. `resolve` maps a link destination to its URL (None: leave as is).
-pub fn render(
-    body: &str,
-    ro: &RenderOptions<'_>,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> Rendered {
-    prerender(body, 0, ro).1.resolve(resolve)
-}
-
 /// A body rendered before its links could be resolved.
 #[derive(Debug, Clone, Default)]
 pub struct Prerendered {
@@ -489,14 +480,13 @@ mod tests {
 
     fn render_plain(md: &str) -> Rendered {
         let o = opts();
-        render(
-            md,
-            &RenderOptions {
-                markdown: &o,
-                highlight_theme: "InspiredGitHub",
-            },
-            &|d| d.strip_suffix(".md").map(|s| format!("/{s}/")),
-        )
+        let ro = RenderOptions {
+            markdown: &o,
+            highlight_theme: "InspiredGitHub",
+        };
+        prerender(md, 0, &ro)
+            .1
+            .resolve(&|d| d.strip_suffix(".md").map(|s| format!("/{s}/")))
     }
 
     #[test]
