@@ -73,8 +73,15 @@ impl StageTimer {
     /// Reports the time since the previous lap (or since creation) under `stage`.
     pub fn lap(&mut self, stage: &str) {
         if self.enabled {
+            // Resident memory after the stage, where /proc tells it (Linux).
+            let rss = std::fs::read_to_string("/proc/self/statm")
+                .ok()
+                .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .map_or(String::new(), |pages| {
+                    format!("  rss {:>5} MiB", pages * 4096 / (1024 * 1024))
+                });
             eprintln!(
-                "timing: {stage:<12} {:>8.1} ms",
+                "timing: {stage:<12} {:>8.1} ms{rss}",
                 self.last.elapsed().as_secs_f64() * 1000.0
             );
         }

@@ -9,6 +9,9 @@ use factbook::config::Overrides;
 use factbook::diag::{MessageFormat, render_all};
 use factbook::{BuildOptions, build, summary_line};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "factbook", version, about = "A static site generator for Markdown articles and typed, sourced fact sheets", long_about = None)]
 struct Cli {

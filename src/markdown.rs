@@ -278,6 +278,11 @@ fn write_html(buf: &Rc<RefCell<String>>, events: Vec<Event<'_>>) -> Vec<Slot> {
         .collect()
 }
 
+thread_local! {
+    /// Each parsing thread's buffer for a body's HTML, grown once to the largest body.
+    static HTML_BUF: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
 /// The parse-time pass over a body: links (with their spans in the file, the body starting at
 /// `offset`), headings, words, and the HTML with its destinations still to resolve.
 pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Prerendered) {
@@ -405,7 +410,9 @@ pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Pr
         }
     }
 
-    let buf = Rc::new(RefCell::new(String::with_capacity(body.len() * 3 / 2)));
+    let mut start = HTML_BUF.take();
+    start.reserve(body.len() * 3 / 2);
+    let buf = Rc::new(RefCell::new(start));
     let (mut slots, summary_len) = match summary_at {
         Some(at) => {
             let rest = out.split_off(at);
@@ -417,7 +424,11 @@ pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Pr
         None => (write_html(&buf, out), None),
     };
     slots.sort_by_key(|s| s.at);
-    let html = Rc::try_unwrap(buf).map_or_else(|b| b.borrow().clone(), RefCell::into_inner);
+    let mut written = Rc::try_unwrap(buf).map_or_else(|b| b.borrow().clone(), RefCell::into_inner);
+    // Kept until the page renders, so allocated at its exact size; the buffer is used again.
+    let html = written.as_str().to_owned();
+    written.clear();
+    HTML_BUF.set(written);
     (
         scan,
         Prerendered {
