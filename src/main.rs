@@ -150,6 +150,22 @@ fn run_build(args: &BuildArgs, write: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// A build is one short process that frees and reallocates memory all the time. By default
+/// mimalloc hands freed memory back to the OS after a delay, and the kernel then zeroes the same
+/// pages again when they are reused: on 10,000 pages that was 2,100 page faults instead of 530,
+/// and 15 % more wall time (median of 8 interleaved runs). `serve` runs for hours and keeps the
+/// default, so that memory freed after a rebuild goes back.
+fn keep_freed_memory() {
+    // `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (mimalloc.h); -1: never purge.
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: sets one integer option while only this thread runs (`mi_option_set` is not
+    // thread-safe; the build starts its threads later).
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -161,8 +177,14 @@ fn main() -> ExitCode {
     };
     let _ = std::io::stderr().is_terminal();
     match cli.command {
-        Command::Build(args) => run_build(&args, true),
-        Command::Check(args) => run_build(&args, false),
+        Command::Build(args) => {
+            keep_freed_memory();
+            run_build(&args, true)
+        }
+        Command::Check(args) => {
+            keep_freed_memory();
+            run_build(&args, false)
+        }
         #[cfg(feature = "serve")]
         Command::Serve(args) => {
             let opts = factbook::serve::ServeOptions {
