@@ -202,11 +202,14 @@ pub fn parse_config(
         .string("title", diags)
         .map(|s| s.value)
         .unwrap_or_else(|| {
-            diags.push(
-                Diagnostic::error("config", "`title` is missing from book.toml")
-                    .at_path("book.toml")
-                    .help("add `title = \"My site\"` at the top of book.toml"),
-            );
+            // A `title` of the wrong type has been reported already.
+            if r.key_span("title").is_none() {
+                diags.push(
+                    Diagnostic::error("config", "`title` is missing from book.toml")
+                        .label(Span::new(source, 0..0), "")
+                        .help("add `title = \"My site\"` at the top of book.toml"),
+                );
+            }
             String::new()
         });
     let description = r
@@ -371,14 +374,16 @@ fn parse_nav(t: &Table, source: SourceId, diags: &mut Diagnostics) -> Vec<NavIte
                         }),
                         _ => diags.push(
                             Diagnostic::error("config", "a nav item needs `title` and `url`")
-                                .label(Span::new(source, item.span.clone()), ""),
+                                .label(Span::new(source, item.span.clone()), "")
+                                .help("write it as `{ title = \"Articles\", url = \"@/articles/_index.md\" }`"),
                         ),
                     }
                 }
             }
             _ => diags.push(
                 Diagnostic::error("type", "`items` in `[nav]` must be a list of tables")
-                    .label(Span::new(source, node.span.clone()), ""),
+                    .label(Span::new(source, node.span.clone()), "")
+                    .help("write `items = [{ title = \"…\", url = \"…\" }, …]`"),
             ),
         }
     }
@@ -438,7 +443,11 @@ fn parse_collections(t: &Table, source: SourceId, diags: &mut Diagnostics) -> Ve
                     "type",
                     format!("`collections.{}` must be a table", name.value),
                 )
-                .label(Span::new(source, node.span.clone()), ""),
+                .label(Span::new(source, node.span.clone()), "")
+                .help(format!(
+                    "declare it as `[collections.{}]` with `title` and `dir`, and its fields under `[collections.{}.fields]`",
+                    name.value, name.value
+                )),
             );
             continue;
         };
@@ -483,7 +492,11 @@ fn parse_collections(t: &Table, source: SourceId, diags: &mut Diagnostics) -> Ve
                         ),
                     )
                     .label(Span::new(source, c.span), "no such field")
-                    .suggest(&c.value, field_names.iter().copied()),
+                    .suggest(&c.value, field_names.iter().copied())
+                    .help(format!(
+                        "columns name fields declared under `[collections.{}.fields]`",
+                        name.value
+                    )),
                 );
             }
         }
@@ -574,7 +587,11 @@ fn parse_fields(
                         name.value
                     ),
                 )
-                .label(Span::new(source, node.span.clone()), ""),
+                .label(Span::new(source, node.span.clone()), "")
+                .help(format!(
+                    "declare it as `{} = {{ type = \"string\", label = \"…\" }}`, with the type it needs",
+                    name.value
+                )),
             );
             continue;
         };
@@ -664,7 +681,8 @@ fn parse_field_type(r: &mut Reader<'_>, field: &str, diags: &mut Diagnostics) ->
                     Node::Str(label) => vals.push((k.value.clone(), label.clone())),
                     _ => diags.push(
                         Diagnostic::error("type", "an enum value's label must be a string")
-                            .label(r.span(&v.span), ""),
+                            .label(r.span(&v.span), "")
+                            .help("write `values = { key = \"Label shown on pages\", … }`"),
                     ),
                 }
             }
@@ -687,7 +705,11 @@ fn parse_field_type(r: &mut Reader<'_>, field: &str, diags: &mut Diagnostics) ->
         "list" => {
             diags.push(
                 Diagnostic::error("schema", "lists of lists are not supported")
-                    .label(r.span(&base.span), ""),
+                    .label(r.span(&base.span), "")
+                    .help(format!(
+                        "give `of` the type of one item: {}",
+                        FIELD_TYPES[..FIELD_TYPES.len() - 1].join(", ")
+                    )),
             );
             return None;
         }
@@ -732,16 +754,30 @@ fn parse_charts(
                 "type",
                 "`charts` must be an array of tables (`[[collections.NAME.charts]]`)",
             )
-            .label(Span::new(source, node.span.clone()), ""),
+            .label(Span::new(source, node.span.clone()), "")
+            .help(format!(
+                "write each chart as a `[[collections.{collection}.charts]]` table with `id`, `x` and `y`"
+            )),
         );
         return Vec::new();
     };
     let mut out: Vec<ChartSpec> = Vec::new();
     for item in items {
         let Node::Table(t) = &item.value else {
+            diags.push(
+                Diagnostic::error("type", format!("a chart must be a table, found {}", item.value.type_name()))
+                    .label(Span::new(source, item.span.clone()), "")
+                    .help(format!(
+                        "write each chart as a `[[collections.{collection}.charts]]` table with `id`, `x` and `y`"
+                    )),
+            );
             continue;
         };
         let mut r = Reader::new(t, source, "a chart");
+        let missing: Vec<&str> = ["id", "x", "y"]
+            .into_iter()
+            .filter(|k| r.key_span(k).is_none())
+            .collect();
         let id = r.string("id", diags);
         let title = r.string("title", diags).map(|s| s.value);
         let description = r
@@ -764,7 +800,10 @@ fn parse_charts(
                                 f.ty.name()
                             ),
                         )
-                        .label(r.span(&v.span), ""),
+                        .label(r.span(&v.span), "")
+                        .help(format!(
+                            "name a field of `{collection}` whose type is a number, an integer or a date"
+                        )),
                     );
                     None
                 }
@@ -772,7 +811,8 @@ fn parse_charts(
                     diags.push(
                         Diagnostic::error("schema", format!("chart axis `{key}` names `{}`, which is not a field of `{collection}`", v.value))
                             .label(r.span(&v.span), "no such field")
-                            .suggest(&v.value, fields.iter().map(|f| f.name.as_str())),
+                            .suggest(&v.value, fields.iter().map(|f| f.name.as_str()))
+                            .help(format!("axes name fields declared under `[collections.{collection}.fields]`")),
                     );
                     None
                 }
@@ -788,11 +828,16 @@ fn parse_charts(
         let log_x = r.bool("log_x", diags).unwrap_or(false);
         let log_y = r.bool("log_y", diags).unwrap_or(false);
         r.finish(CHART_KEYS, diags);
-        let (Some(id), Some(x), Some(y)) = (id, x, y) else {
+        if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
             diags.push(
                 Diagnostic::error("schema", "a chart needs `id`, `x` and `y`")
-                    .label(Span::new(source, item.span.clone()), ""),
+                    .label(Span::new(source, item.span.clone()), format!("no {}", list.join(", ")))
+                    .help("add e.g. `id = \"size-vs-date\"`, `x = \"release\"` and `y = \"params_b\"`"),
             );
+        }
+        // A missing or unusable key has been reported.
+        let (Some(id), Some(x), Some(y)) = (id, x, y) else {
             continue;
         };
         if out.iter().any(|c| c.id == id.value) {
@@ -837,6 +882,98 @@ mod tests {
         assert_eq!(base_path_of("https://x.org/"), "/");
         assert_eq!(base_path_of("https://x.org/docs/"), "/docs/");
         assert_eq!(base_path_of("/"), "/");
+    }
+
+    #[test]
+    fn every_config_error_points_at_its_line_and_says_what_to_do() {
+        let head = "title = \"x\"\n";
+        let fields = "[collections.m]\ntitle = \"M\"\ndir = \"m\"\n[collections.m.fields]\nsize = { type = \"number\" }\nname = { type = \"string\" }\n";
+        let cases: &[(&str, String)] = &[
+            (
+                "nav item without url",
+                format!("{head}[nav]\nitems = [{{ title = \"A\" }}]\n"),
+            ),
+            ("nav items not a list", format!("{head}[nav]\nitems = 3\n")),
+            (
+                "collection not a table",
+                format!("{head}collections = {{ m = 3 }}\n"),
+            ),
+            (
+                "field not a table",
+                format!("{head}[collections.m]\ndir = \"m\"\n[collections.m.fields]\nsize = 1\n"),
+            ),
+            (
+                "unknown field type",
+                format!(
+                    "{head}[collections.m]\ndir = \"m\"\n[collections.m.fields]\nsize = {{ type = \"nubmer\" }}\n"
+                ),
+            ),
+            (
+                "list of lists",
+                format!(
+                    "{head}[collections.m]\ndir = \"m\"\n[collections.m.fields]\nx = {{ type = \"list\", of = \"list\" }}\n"
+                ),
+            ),
+            (
+                "enum label not a string",
+                format!(
+                    "{head}[collections.m]\ndir = \"m\"\n[collections.m.fields]\nx = {{ type = \"enum\", values = {{ a = 1 }} }}\n"
+                ),
+            ),
+            (
+                "column not a field",
+                format!("{head}{fields}[collections.m.table]\ncolumns = [\"sise\"]\n"),
+            ),
+            (
+                "charts not an array",
+                format!("{head}{fields}[collections.m.charts]\nid = \"c\"\n"),
+            ),
+            (
+                "chart not a table",
+                format!(
+                    "{head}[collections.m]\ndir = \"m\"\ncharts = [1]\n[collections.m.fields]\nsize = {{ type = \"number\" }}\n"
+                ),
+            ),
+            (
+                "chart without y",
+                format!("{head}{fields}[[collections.m.charts]]\nid = \"c\"\nx = \"size\"\n"),
+            ),
+            (
+                "chart axis not numeric",
+                format!(
+                    "{head}{fields}[[collections.m.charts]]\nid = \"c\"\nx = \"size\"\ny = \"name\"\n"
+                ),
+            ),
+            (
+                "chart axis not a field",
+                format!(
+                    "{head}{fields}[[collections.m.charts]]\nid = \"c\"\nx = \"size\"\ny = \"zzz\"\n"
+                ),
+            ),
+            ("wrong type of a setting", "title = 3\n".to_string()),
+            ("no title", "description = \"d\"\n".to_string()),
+        ];
+        for (what, text) in cases {
+            let (_, diags) = parse(text);
+            assert!(diags.has_errors(), "{what}: no error for\n{text}");
+            for d in diags.items() {
+                assert!(
+                    !d.labels.is_empty(),
+                    "{what}: `{}` points at no line",
+                    d.message
+                );
+                assert!(
+                    d.help.is_some(),
+                    "{what}: `{}` says nothing about what to do",
+                    d.message
+                );
+            }
+        }
+        // A chart that lacks `y`, and a title that is not a string, are one problem each.
+        for case in [&cases[10].1, &cases[13].1] {
+            let (_, diags) = parse(case);
+            assert_eq!(diags.items().len(), 1, "{:?}", diags.items());
+        }
     }
 
     #[test]

@@ -268,7 +268,8 @@ fn parse_front_matter(
                             Span::new(source, s.span),
                             "expected `date`, `weight` or `title`",
                         )
-                        .suggest(other, ["date", "weight", "title"]),
+                        .suggest(other, ["date", "weight", "title"])
+                        .help("sort a section's pages with `sort_by = \"date\"`, `\"weight\"` or `\"title\"`"),
                     );
                     None
                 }

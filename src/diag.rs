@@ -81,8 +81,13 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a line of help; a diagnostic can carry several (a `did you mean`, then what to do).
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        let help = help.into();
+        self.help = Some(match self.help.take() {
+            Some(first) => format!("{first}\n{help}"),
+            None => help,
+        });
         self
     }
 
@@ -100,10 +105,20 @@ pub fn did_you_mean<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let wrong_lower = wrong.to_lowercase();
+    // A shared extension (`.html`, `.md`) would make any two names look alike: compare stems.
+    let ext = wrong.rfind('.').map_or("", |i| &wrong[i..]);
+    let stem = |s: &str| -> String {
+        let s = if ext.len() > 1 {
+            s.strip_suffix(ext).unwrap_or(s)
+        } else {
+            s
+        };
+        s.to_lowercase()
+    };
+    let wrong_lower = stem(wrong);
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
-        let score = strsim::jaro_winkler(&wrong_lower, &candidate.to_lowercase());
+        let score = strsim::jaro_winkler(&wrong_lower, &stem(candidate));
         if score > 0.8 && best.is_none_or(|(s, c)| score > s || (score == s && candidate < c)) {
             best = Some((score, candidate));
         }
@@ -262,7 +277,7 @@ pub fn render_human(d: &Diagnostic, sources: &SourceMap) -> String {
         }
         out.push('\n');
     }
-    if let Some(help) = &d.help {
+    for help in d.help.iter().flat_map(|h| h.lines()) {
         let _ = writeln!(out, "{pad} = help: {help}");
     }
     out
@@ -322,7 +337,7 @@ pub fn render_github(d: &Diagnostic, sources: &SourceMap) -> String {
             message.push_str(label);
         }
     }
-    if let Some(help) = &d.help {
+    for help in d.help.iter().flat_map(|h| h.lines()) {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }

@@ -234,7 +234,8 @@ fn type_field(
             None => {
                 diags.push(
                     Diagnostic::error("type", format!("`as_of` is not a date: `{}`", s.value))
-                        .label(span(&s.span), "expected YYYY, YYYY-MM or YYYY-MM-DD"),
+                        .label(span(&s.span), "expected YYYY, YYYY-MM or YYYY-MM-DD")
+                        .help("write the date the source was read as e.g. `as_of = \"2024-05\"`"),
                 );
                 None
             }
@@ -298,7 +299,8 @@ fn type_field(
                     diags.push(
                         Diagnostic::error("schema", format!("unknown disclosure `{other}`"))
                             .label(span(&d.span), "expected `undisclosed` or `unknown`")
-                            .suggest(other, ["undisclosed", "unknown"]),
+                            .suggest(other, ["undisclosed", "unknown"])
+                            .help("`undisclosed`: the maker declines to say (cite where); `unknown`: no source says"),
                     );
                     return None;
                 }
@@ -407,7 +409,8 @@ fn type_value(
                         "type",
                         format!("`{}` must be a web address, found `{s}`", field.name),
                     )
-                    .label(Span::new(source, node.span.clone()), "expected https://…"),
+                    .label(Span::new(source, node.span.clone()), "expected https://…")
+                    .help("write the full address, starting with `https://` or `http://`"),
                 );
                 None
             }

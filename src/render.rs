@@ -229,7 +229,7 @@ fn tera_diagnostic(
             if let Some(id) = fallback {
                 d = d.label(Span::new(id, 0..1), "");
             }
-            d
+            d.help("fix the template this names; the message is Tera's")
         }
     }
 }

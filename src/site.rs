@@ -738,7 +738,9 @@ fn check_links(site: &Site, diags: &mut Diagnostics) -> Vec<Vec<usize>> {
             if let Some(s) = suggestion {
                 d = d.help(format!("did you mean `{s}`?"));
             }
-            diags.push(d);
+            diags.push(d.help(
+                "point `url` at a content file (`@/articles/_index.md`), a site path (`/compare/`) or a full address",
+            ));
         }
     }
     for list in &mut backlinks {

@@ -343,7 +343,11 @@ impl<'a> Reader<'a> {
                     node.value.type_name()
                 ),
             )
-            .label(self.span(&node.span), format!("expected {expected}")),
+            .label(self.span(&node.span), format!("expected {expected}"))
+            .help(match example(expected) {
+                Some(e) => format!("write `{key}` as {expected}, e.g. `{e}`"),
+                None => format!("write `{key}` as {expected}"),
+            }),
         );
     }
 
@@ -468,6 +472,18 @@ impl<'a> Reader<'a> {
             diags.push(d);
         }
     }
+}
+
+/// A value of the kind a type error expected, shown in its help.
+fn example(expected: &str) -> Option<&'static str> {
+    Some(match expected {
+        "a string" => "\"…\"",
+        "`true` or `false`" => "true",
+        "an integer" => "10",
+        "a date (\"YYYY-MM-DD\")" => "2024-05-13",
+        "a list of strings" => "[\"a\", \"b\"]",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
