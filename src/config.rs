@@ -46,6 +46,8 @@ pub struct Config {
     pub language: String,
     pub author: Option<String>,
     pub output_dir: PathBuf,
+    /// Where book.toml sets `output_dir`, if it does and `--output` does not override it.
+    pub output_dir_span: Option<std::ops::Range<usize>>,
     pub feed: bool,
     pub sitemap: bool,
     pub highlight_theme: String,
@@ -248,13 +250,15 @@ pub fn parse_config(
         .map(|s| s.value)
         .unwrap_or_else(|| "en".into());
     let author = r.string("author", diags).map(|s| s.value);
-    let output_from_book = r
-        .string("output_dir", diags)
-        .map(|s| PathBuf::from(s.value));
+    let output_from_book = r.string("output_dir", diags);
+    let output_dir_span = output_from_book
+        .as_ref()
+        .filter(|_| overrides.output_dir.is_none())
+        .map(|s| s.span.clone());
     let output_dir = overrides
         .output_dir
         .clone()
-        .or(output_from_book)
+        .or(output_from_book.map(|s| PathBuf::from(s.value)))
         .unwrap_or_else(|| PathBuf::from("public"));
     let feed = r.bool("feed", diags).unwrap_or(true);
     let sitemap = r.bool("sitemap", diags).unwrap_or(true);
@@ -318,6 +322,7 @@ pub fn parse_config(
         language,
         author,
         output_dir,
+        output_dir_span,
         feed,
         sitemap,
         highlight_theme,

@@ -333,7 +333,20 @@ pub(crate) fn load_config(
     };
     let id = sources.add("book.toml", text);
     let text = sources.text(id).to_string();
-    config::parse_config(&text, id, overrides, diags)
+    let config = config::parse_config(&text, id, overrides, diags)?;
+    let out = root.join(&config.output_dir);
+    if let Some(why) = output::output_hazard(root, &out) {
+        let d = Diagnostic::error(
+            "output",
+            format!("refusing to write the site to `{}`: {why}", out.display()),
+        )
+        .help("a build replaces its output directory whole: choose a directory of its own, such as `public/`, outside `content/`, `templates/` and `static/`");
+        diags.push(match &config.output_dir_span {
+            Some(span) => d.label(diag::Span::new(id, span.clone()), "set here"),
+            None => d.at_path(out.display().to_string()),
+        });
+    }
+    Some(config)
 }
 
 /// Reads files (in parallel) into the source map, in the given order.

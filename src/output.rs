@@ -257,6 +257,70 @@ impl Drop for Staging {
 }
 
 /// Removes staging or old trees left by a build that was killed.
+/// Why writing the site to `out` would destroy something, if it would: a build replaces its
+/// output directory whole, so it must not be the site, hold the site, or lie inside the
+/// directories it reads. Paths are compared after resolving `.`, `..` and symbolic links.
+pub fn output_hazard(root: &Path, out: &Path) -> Option<String> {
+    let root = resolved(root);
+    let out = resolved(out);
+    if root.starts_with(&out) {
+        return Some(if root == out {
+            "the output directory is the site's own directory".into()
+        } else {
+            format!("the output directory `{}` contains the site", out.display())
+        });
+    }
+    for dir in ["content", "templates", "static"] {
+        if out.starts_with(root.join(dir)) {
+            return Some(format!(
+                "the output directory is inside `{dir}/`, which the build reads"
+            ));
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return Some(format!("`{}` is a file, not a directory", out.display()));
+    }
+    None
+}
+
+/// `path` made absolute, with `.` and `..` resolved and the part that exists canonicalized
+/// (so that a symbolic link to `content/` counts as `content/`).
+fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut lexical = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    // Canonicalize the longest existing ancestor, then add back what does not exist yet.
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut p = c;
+            p.extend(rest.iter().rev());
+            return p;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
+    }
+}
+
 fn clean_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;

@@ -39,6 +39,52 @@ fn content_errors_exit_1_with_located_messages_on_stderr() {
 }
 
 #[test]
+fn an_output_directory_that_would_replace_the_sources_is_refused() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    // Every file of the site with its bytes.
+    let listing = |dir: &std::path::Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).expect("inside").to_path_buf();
+                (rel, std::fs::read(e.path()).expect("read"))
+            })
+            .collect()
+    };
+    let before = listing(root);
+    for out in [".", "content", "content/sub", "templates", "static", ".."] {
+        let assert = factbook()
+            .current_dir(root)
+            .args(["build", "--output", out])
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("error[output]: refusing to write the site"),
+            "{out}: {stderr}"
+        );
+        assert!(stderr.contains("= help: "), "{out}: {stderr}");
+    }
+    // From book.toml, the error points at the line that sets it.
+    let book = root.join("book.toml");
+    let text = std::fs::read_to_string(&book).expect("book.toml");
+    std::fs::write(&book, format!("output_dir = \"content\"\n{text}")).expect("write");
+    let assert = factbook()
+        .args(["check", "--root"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("--> book.toml:1:14"), "{stderr}");
+    std::fs::write(&book, text).expect("write");
+    assert_eq!(listing(root), before, "a refused build changed the site");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     factbook().arg("--no-such-flag").assert().code(2);
     factbook()
