@@ -130,21 +130,31 @@ pub fn walk(dir: &Path, shown_prefix: &str, diags: &mut Diagnostics) -> Vec<Foun
     if !dir.exists() {
         return out;
     }
+    // Symbolic links are followed, as a reader of the directory would expect; a loop or a
+    // dangling link is an error rather than a silently missing page.
     let walker = WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                let rel = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap_or(entry.path())
+                let rel_path = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                let Some(rel) = rel_path
                     .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                    .map(|c| c.as_os_str().to_str())
+                    .collect::<Option<Vec<_>>>()
+                    .map(|parts| parts.join("/"))
+                else {
+                    let shown = format!("{shown_prefix}/{}", rel_path.to_string_lossy());
+                    diags.push(
+                        Diagnostic::error("io", format!("the name of `{shown}` is not valid UTF-8"))
+                            .at_path(shown)
+                            .help("rename it with UTF-8 characters: page addresses are made from file names"),
+                    );
+                    continue;
+                };
                 out.push(FoundFile {
                     disk: entry.path().to_path_buf(),
                     rel,
@@ -152,15 +162,35 @@ pub fn walk(dir: &Path, shown_prefix: &str, diags: &mut Diagnostics) -> Vec<Foun
             }
             Ok(_) => {}
             Err(err) => {
+                let shown = |p: &Path| match p.strip_prefix(dir) {
+                    Ok(rel) => format!("{shown_prefix}/{}", rel.display()),
+                    Err(_) => p.display().to_string(),
+                };
                 let path = err
                     .path()
-                    .map(|p| p.display().to_string())
+                    .map(shown)
                     .unwrap_or_else(|| shown_prefix.to_string());
-                diags.push(
-                    Diagnostic::error("io", format!("cannot read `{path}`: {err}"))
-                        .at_path(path)
-                        .help("check the file's permissions"),
-                );
+                let dangling = err.path().is_some_and(|p| p.is_symlink() && !p.exists());
+                let (message, help) = if let Some(ancestor) = err.loop_ancestor() {
+                    (
+                        format!(
+                            "`{path}` is a symbolic link back to `{}`, which contains it",
+                            shown(ancestor)
+                        ),
+                        "remove the link, or point it at a directory outside this tree",
+                    )
+                } else if dangling {
+                    (
+                        format!("`{path}` is a symbolic link to a file that does not exist"),
+                        "point the link at an existing file, or remove it",
+                    )
+                } else {
+                    (
+                        format!("cannot read `{path}`: {err}"),
+                        "check the file's permissions",
+                    )
+                };
+                diags.push(Diagnostic::error("io", message).at_path(path).help(help));
             }
         }
     }
@@ -170,6 +200,42 @@ pub fn walk(dir: &Path, shown_prefix: &str, diags: &mut Diagnostics) -> Vec<Foun
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_bad_links_and_names_are_errors() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let content = tmp.path().join("content");
+        std::fs::create_dir_all(content.join("a")).expect("mkdir");
+        let outside = tmp.path().join("outside.md");
+        std::fs::write(&outside, "+++\ntitle = \"x\"\n+++\n").expect("write");
+        std::os::unix::fs::symlink(&outside, content.join("a/linked.md")).expect("link");
+        let walk_of = |content: &Path| {
+            let mut diags = Diagnostics::new();
+            let files = walk(content, "content", &mut diags);
+            let rels: Vec<String> = files.into_iter().map(|f| f.rel).collect();
+            let messages: Vec<String> = diags.items().iter().map(|d| d.message.clone()).collect();
+            (rels, messages)
+        };
+        assert_eq!(walk_of(&content), (vec!["a/linked.md".to_string()], vec![]));
+
+        std::os::unix::fs::symlink("..", content.join("a/loop")).expect("link");
+        std::os::unix::fs::symlink(tmp.path().join("gone.md"), content.join("a/dangling.md"))
+            .expect("link");
+        let bad_name = std::ffi::OsStr::from_bytes(b"bad\xff.md");
+        std::fs::write(content.join("a").join(bad_name), "x").expect("write");
+        let (rels, messages) = walk_of(&content);
+        assert_eq!(rels, ["a/linked.md"]);
+        assert_eq!(
+            messages,
+            [
+                "the name of `content/a/bad\u{fffd}.md` is not valid UTF-8",
+                "`content/a/dangling.md` is a symbolic link to a file that does not exist",
+                "`content/a/loop` is a symbolic link back to `content/`, which contains it",
+            ]
+        );
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
