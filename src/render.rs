@@ -224,6 +224,58 @@ fn tera_diagnostic(
                 .suggest(name, templates.keys().map(String::as_str))
                 .help(format!("add `templates/{name}`"))
         }
+        ErrorKind::CircularInclude {
+            tpl,
+            include_chain: chain,
+        }
+        | ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain: chain,
+        } => {
+            let (plural, singular, tag) = if matches!(err.kind(), ErrorKind::CircularInclude { .. })
+            {
+                ("include", "includes", "include")
+            } else {
+                ("extend", "extends", "extend")
+            };
+            let mut shown = chain.clone();
+            if shown.first() != shown.last() {
+                shown.extend(shown.first().cloned());
+            }
+            let message = if shown.len() <= 2 {
+                format!("template `{tpl}` {singular} itself")
+            } else {
+                format!(
+                    "templates {plural} each other in a loop: {}",
+                    shown.join(" → ")
+                )
+            };
+            let mut d = Diagnostic::error("template", message);
+            // Point at the first step of the loop: where `tpl` names the next template.
+            let next = chain
+                .iter()
+                .position(|t| t == tpl)
+                .and_then(|i| shown.get(i + 1))
+                .unwrap_or(tpl);
+            match templates.get(tpl.as_str()) {
+                Some(&id) => {
+                    let text = sources.text(id);
+                    let found = [format!("\"{next}\""), format!("'{next}'")]
+                        .iter()
+                        .filter_map(|q| text.find(q.as_str()))
+                        .min();
+                    let span = match found {
+                        Some(at) => at..at + next.len() + 2,
+                        None => 0..text.len().min(1),
+                    };
+                    d = d.label(Span::new(id, span), format!("{singular} `{next}`"));
+                }
+                None => d = d.at_path(format!("templates/{tpl}")),
+            }
+            d.help(format!(
+                "break the loop: one of these templates must not {tag} the next"
+            ))
+        }
         other => {
             let mut d = Diagnostic::error("template", lowercase(&other.to_string()));
             if let Some(id) = fallback {

@@ -28,6 +28,7 @@ invalid_case!(broken_anchors, "broken-anchor");
 invalid_case!(missing_template, "missing-template");
 invalid_case!(template_syntax_error, "template-syntax");
 invalid_case!(duplicate_permalink, "duplicate-permalink");
+invalid_case!(templates_that_include_each_other, "circular-include");
 invalid_case!(unknown_field_in_fact_sheet, "unknown-field");
 invalid_case!(wrong_type_in_fact_sheet, "wrong-type");
 invalid_case!(value_not_in_enum, "enum-value");
