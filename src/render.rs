@@ -89,6 +89,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 pub const BUILTIN_ASSETS: &[(&str, &str)] = &[
     ("factbook.css", include_str!("theme/factbook.css")),
     ("factbook.js", include_str!("theme/factbook.js")),
+    ("favicon.svg", include_str!("theme/favicon.svg")),
 ];
 
 /// The templates of a build, with the source of each for error messages.

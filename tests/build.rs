@@ -80,6 +80,9 @@ fn site_files_feeds_and_redirects_are_written() {
         "static/ is copied"
     );
     assert!(o.join("factbook.css").exists() && o.join("404.html").exists());
+    // A page names its icon, so the browser does not ask for a missing /favicon.ico.
+    assert!(o.join("favicon.svg").exists());
+    assert!(read(&o.join("index.html")).contains(r#"<link rel="icon" href="/favicon.svg""#));
     let sitemap = read(&o.join("sitemap.xml"));
     assert!(sitemap.contains(
         "<loc>https://fixture.example.org/posts/first/</loc><lastmod>2024-03-01</lastmod>"
