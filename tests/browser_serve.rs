@@ -18,11 +18,19 @@ use serde_json::{Value, json};
 use serve_support::{PATIENCE, Served, request};
 use tungstenite::{Message, WebSocket};
 
+/// Chromium's path, or `None` after a notice that the test is skipped.
 fn chromium_path() -> Option<PathBuf> {
     let path = std::env::var_os("FACTBOOK_CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    path.exists().then_some(path)
+    if !path.exists() {
+        eprintln!(
+            "notice: skipping the browser test: no Chromium at {} (set FACTBOOK_CHROMIUM)",
+            path.display()
+        );
+        return None;
+    }
+    Some(path)
 }
 
 /// A child process killed when dropped, also when a test panics half-way through a setup.
@@ -189,9 +197,6 @@ const OVERLAY: &str = "(() => { const h = document.getElementById('__factbook-ov
 #[test]
 fn an_open_page_follows_edits_and_shows_build_errors() {
     let Some(chromium) = chromium_path() else {
-        eprintln!(
-            "notice: skipping the browser test: no Chromium at /usr/bin/chromium (set FACTBOOK_CHROMIUM)"
-        );
         return;
     };
     let site = Served::start("serve-site");
@@ -271,4 +276,64 @@ fn an_open_page_follows_edits_and_shows_build_errors() {
         "document.body.innerText.includes('fourth version')",
     );
     browser.screenshot("fixed");
+}
+
+/// The bundled site's pages of every kind, at the narrowest width WCAG's reflow criterion names
+/// (320 CSS pixels): nothing may push the page sideways (wide data tables scroll inside their
+/// own box). Long source addresses in fact tables and long filter labels once did.
+#[test]
+fn the_bundled_sites_pages_fit_a_320_pixel_screen() {
+    let Some(chromium) = chromium_path() else {
+        return;
+    };
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let site = Served::start_with("basic", |dir| {
+        for entry in std::fs::read_dir(dir).expect("read the copy") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path).expect("clear");
+            } else {
+                std::fs::remove_file(&path).expect("clear");
+            }
+        }
+        std::fs::copy(repo.join("book.toml"), dir.join("book.toml")).expect("book.toml");
+        for sub in ["content", "templates", "static"] {
+            common::copy_dir(&repo.join(sub), &dir.join(sub));
+        }
+    });
+    let base = format!("http://127.0.0.1:{}", site.port);
+    let mut browser = Browser::launch(&chromium);
+    browser
+        .call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": true}),
+        )
+        .expect("emulate a phone");
+    for path in [
+        "/",
+        "/models/opt-175b/",
+        "/models/claude-2/",
+        "/licenses/opt-175b-license/",
+        "/organizations/eleutherai/",
+        "/compare/models/",
+        "/compare/models/gpt-4-vs-llama-3-70b/",
+        "/compare/models/charts/",
+        "/articles/misconceptions/",
+        "/openness/",
+        "/licences/",
+        "/compute/",
+        "/timeline/",
+    ] {
+        browser.open(&format!("{base}{path}"));
+        browser.wait_until("loaded", "document.readyState === 'complete'");
+        let widths = browser
+            .eval("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            .expect("widths");
+        assert_eq!(widths[1], json!(320), "{path}: not laid out at phone width");
+        assert!(
+            widths[0].as_u64() <= widths[1].as_u64(),
+            "{path} is {} pixels wide at a 320-pixel screen",
+            widths[0]
+        );
+    }
 }
