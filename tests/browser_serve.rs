@@ -282,7 +282,7 @@ fn an_open_page_follows_edits_and_shows_build_errors() {
 /// (320 CSS pixels): nothing may push the page sideways (wide data tables scroll inside their
 /// own box). Long source addresses in fact tables and long filter labels once did.
 #[test]
-fn the_bundled_sites_pages_fit_a_320_pixel_screen() {
+fn the_bundled_sites_pages_fit_a_phone_and_code_reads_in_the_dark_scheme() {
     let Some(chromium) = chromium_path() else {
         return;
     };
@@ -336,4 +336,43 @@ fn the_bundled_sites_pages_fit_a_320_pixel_screen() {
             widths[0]
         );
     }
+
+    // In the dark scheme, code blocks keep text readable against their background (their text
+    // was once dark on dark). WCAG's contrast ratio from the computed colours, at least 4.5.
+    browser
+        .call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]}),
+        )
+        .expect("emulate the dark scheme");
+    browser.open(&format!("{base}/articles/compute-requirements/"));
+    browser.wait_until("loaded", "document.readyState === 'complete'");
+    let ratio = browser
+        .eval(
+            "(() => {
+                const lum = c => {
+                    const [r, g, b] = c.match(/\\d+/g).slice(0, 3).map(v => {
+                        v = v / 255;
+                        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+                    });
+                    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                };
+                const pre = document.querySelector('pre.code');
+                const s = getComputedStyle(pre);
+                const page = lum(getComputedStyle(document.body).backgroundColor);
+                const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x);
+                return { ratio: (a + 0.05) / (b + 0.05), darkPage: page < 0.05 };
+            })()",
+        )
+        .expect("colours");
+    assert_eq!(
+        ratio["darkPage"],
+        json!(true),
+        "the dark scheme is not applied"
+    );
+    assert!(
+        ratio["ratio"].as_f64().is_some_and(|r| r >= 4.5),
+        "code in the dark scheme has a contrast ratio of {}",
+        ratio["ratio"]
+    );
 }
