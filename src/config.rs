@@ -713,7 +713,12 @@ fn parse_field_type(r: &mut Reader<'_>, field: &str, diags: &mut Diagnostics) ->
                     .label(r.span(&base.span), "")
                     .help(format!(
                         "give `of` the type of one item: {}",
-                        FIELD_TYPES[..FIELD_TYPES.len() - 1].join(", ")
+                        FIELD_TYPES
+                            .iter()
+                            .filter(|t| **t != "list")
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
             );
             return None;

@@ -256,7 +256,6 @@ impl Drop for Staging {
     }
 }
 
-/// Removes staging or old trees left by a build that was killed.
 /// Why writing the site to `out` would destroy something, if it would: a build replaces its
 /// output directory whole, so it must not be the site, hold the site, or lie inside the
 /// directories it reads. Paths are compared after resolving `.`, `..` and symbolic links.
@@ -321,6 +320,7 @@ fn resolved(path: &Path) -> PathBuf {
     }
 }
 
+/// Removes staging or old trees left by a build that was killed.
 fn clean_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;

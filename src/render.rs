@@ -233,21 +233,20 @@ fn tera_diagnostic(
             tpl,
             inheritance_chain: chain,
         } => {
-            let (plural, singular, tag) = if matches!(err.kind(), ErrorKind::CircularInclude { .. })
-            {
-                ("include", "includes", "include")
+            let (verb, verbs) = if matches!(err.kind(), ErrorKind::CircularInclude { .. }) {
+                ("include", "includes")
             } else {
-                ("extend", "extends", "extend")
+                ("extend", "extends")
             };
             let mut shown = chain.clone();
             if shown.first() != shown.last() {
                 shown.extend(shown.first().cloned());
             }
             let message = if shown.len() <= 2 {
-                format!("template `{tpl}` {singular} itself")
+                format!("template `{tpl}` {verbs} itself")
             } else {
                 format!(
-                    "templates {plural} each other in a loop: {}",
+                    "templates {verb} each other in a loop: {}",
                     shown.join(" → ")
                 )
             };
@@ -269,12 +268,12 @@ fn tera_diagnostic(
                         Some(at) => at..at + next.len() + 2,
                         None => 0..text.len().min(1),
                     };
-                    d = d.label(Span::new(id, span), format!("{singular} `{next}`"));
+                    d = d.label(Span::new(id, span), format!("{verbs} `{next}`"));
                 }
                 None => d = d.at_path(format!("templates/{tpl}")),
             }
             d.help(format!(
-                "break the loop: one of these templates must not {tag} the next"
+                "break the loop: one of these templates must not {verb} the next"
             ))
         }
         other => {
