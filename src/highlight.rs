@@ -87,25 +87,25 @@ pub fn code_block(code: &str, lang: &str, theme_name: &str, highlight: bool) -> 
     );
     let done = match lang_index(lang) {
         Some(i) => {
-            lexed_html(i, code, theme_name, theme, &mut html);
+            lexed_html(i, code, theme_name, theme, bg, &mut html);
             true
         }
         None => false,
     };
-    if !done && !syntect_html(code, lang, theme, &mut html) {
+    if !done && !syntect_html(code, lang, theme, bg, &mut html) {
         html.push_str(&escape_text(code));
     }
     html.push_str("</code></pre>\n");
     html
 }
 
-/// Appends syntect's highlighting of `code`; false if syntect has no syntax for `lang`.
-fn syntect_html(code: &str, lang: &str, theme: &Theme, html: &mut String) -> bool {
+/// Appends syntect's highlighting of `code` on a block of colour `bg`; false if syntect has no
+/// syntax for `lang`.
+fn syntect_html(code: &str, lang: &str, theme: &Theme, bg: Color, html: &mut String) -> bool {
     let Some(syntax) = syntaxes().find_syntax_by_token(lang) else {
         return false;
     };
     let mut h = HighlightLines::new(syntax, theme);
-    let (bg, _) = block_colors(theme);
     for line in LinesWithEndings::from(code) {
         match h
             .highlight_line(line, syntaxes())
@@ -320,7 +320,13 @@ struct ThemeStyles {
 impl ThemeStyles {
     /// The style index of a token in a block of `LANGS[lang]`: `hl` is the token's language and
     /// capture, None for the default colour.
-    fn style(&mut self, lang: usize, hl: Option<(usize, usize)>, theme: &Theme) -> usize {
+    fn style(
+        &mut self,
+        lang: usize,
+        hl: Option<(usize, usize)>,
+        theme: &Theme,
+        bg: Color,
+    ) -> usize {
         let key = match hl {
             None => lang as u32,
             Some((l, c)) => lang as u32 | ((l as u32 + 1) << 5) | ((c as u32) << 10),
@@ -346,7 +352,7 @@ impl ThemeStyles {
             }
         }
         let mut style = ThemeHighlighter::new(theme).style_for_stack(&scopes);
-        style.foreground = readable(style.foreground, block_colors(theme).0);
+        style.foreground = readable(style.foreground, bg);
         let tag = open_tag(style);
         let next = self.tags.len();
         let i = *self.by_tag.entry(tag.clone()).or_insert(next);
@@ -361,21 +367,21 @@ impl ThemeStyles {
 /// A code block's background and default text colour under `theme` (white and near-black
 /// where the theme leaves them out), the text made readable on the background.
 fn block_colors(theme: &Theme) -> (Color, Color) {
-    const WHITE: Color = Color {
-        r: 0xff,
-        g: 0xff,
-        b: 0xff,
-        a: 0xff,
-    };
-    const INK: Color = Color {
-        r: 0x1f,
-        g: 0x23,
-        b: 0x28,
-        a: 0xff,
-    };
+    const WHITE: Color = rgb(0xffffff);
+    const INK: Color = rgb(0x1f2328);
     let bg = over(theme.settings.background.unwrap_or(WHITE), WHITE);
     let fg = theme.settings.foreground.unwrap_or(INK);
     (bg, readable(fg, bg))
+}
+
+/// An opaque colour from `0xRRGGBB`.
+const fn rgb(v: u32) -> Color {
+    Color {
+        r: (v >> 16) as u8,
+        g: (v >> 8) as u8,
+        b: v as u8,
+        a: 0xff,
+    }
 }
 
 /// `c` composited over `bg`: an opaque colour.
@@ -536,7 +542,14 @@ impl SpanWriter {
 }
 
 /// Appends the highlighting of `code` as `LANGS[lang]` by its lexer.
-fn lexed_html(lang: usize, code: &str, theme_name: &str, theme: &Theme, html: &mut String) {
+fn lexed_html(
+    lang: usize,
+    code: &str,
+    theme_name: &str,
+    theme: &Theme,
+    bg: Color,
+    html: &mut String,
+) {
     TOKENS.with_borrow_mut(|tokens| {
         tokens.clear();
         lex::lex(lang, code, tokens);
@@ -557,7 +570,7 @@ fn lexed_html(lang: usize, code: &str, theme_name: &str, theme: &Theme, html: &m
                 if text.is_empty() {
                     continue;
                 }
-                let style = styles.style(lang, t.cap.map(|c| (t.lang, c)), theme);
+                let style = styles.style(lang, t.cap.map(|c| (t.lang, c)), theme, bg);
                 w.push(&styles.tags, style, text);
             }
             w.finish(html);
@@ -574,13 +587,7 @@ mod tests {
         html.match_indices(key)
             .filter_map(|(i, _)| {
                 let h = html.get(i + key.len()..i + key.len() + 6)?;
-                let v = u32::from_str_radix(h, 16).ok()?;
-                Some(Color {
-                    r: (v >> 16) as u8,
-                    g: (v >> 8) as u8,
-                    b: v as u8,
-                    a: 0xff,
-                })
+                u32::from_str_radix(h, 16).ok().map(rgb)
             })
             .collect()
     }
@@ -621,45 +628,15 @@ mod tests {
 
     #[test]
     fn readable_colours_change_only_as_much_as_needed() {
-        let white = Color {
-            r: 255,
-            g: 255,
-            b: 255,
-            a: 255,
-        };
-        let dark = Color {
-            r: 0x2b,
-            g: 0x30,
-            b: 0x3b,
-            a: 255,
-        };
-        let grey = Color {
-            r: 0x96,
-            g: 0x98,
-            b: 0x96,
-            a: 255,
-        };
+        let (white, dark) = (rgb(0xffffff), rgb(0x2b303b));
         // Already readable: kept.
-        let ink = Color {
-            r: 0x32,
-            g: 0x32,
-            b: 0x32,
-            a: 255,
-        };
+        let ink = rgb(0x323232);
         assert_eq!(readable(ink, white), ink);
         // Too light on white: darkened to just above 4.5:1, not to black.
-        let fixed = readable(grey, white);
+        let fixed = readable(rgb(0x969896), white);
         assert!(contrast(fixed, white) >= 4.5 && contrast(fixed, white) < 5.5);
         // Too dark on a dark background: lightened.
-        let fixed = readable(
-            Color {
-                r: 0x65,
-                g: 0x73,
-                b: 0x7e,
-                a: 255,
-            },
-            dark,
-        );
+        let fixed = readable(rgb(0x65737e), dark);
         assert!(contrast(fixed, dark) >= 4.5 && luminance(fixed) > luminance(dark));
     }
 

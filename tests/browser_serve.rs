@@ -286,21 +286,7 @@ fn the_bundled_sites_pages_fit_a_phone_and_code_reads_in_the_dark_scheme() {
     let Some(chromium) = chromium_path() else {
         return;
     };
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let site = Served::start_with("basic", |dir| {
-        for entry in std::fs::read_dir(dir).expect("read the copy") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                std::fs::remove_dir_all(&path).expect("clear");
-            } else {
-                std::fs::remove_file(&path).expect("clear");
-            }
-        }
-        std::fs::copy(repo.join("book.toml"), dir.join("book.toml")).expect("book.toml");
-        for sub in ["content", "templates", "static"] {
-            common::copy_dir(&repo.join(sub), &dir.join(sub));
-        }
-    });
+    let site = Served::start_copy_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
     let base = format!("http://127.0.0.1:{}", site.port);
     let mut browser = Browser::launch(&chromium);
     browser

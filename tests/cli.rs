@@ -9,6 +9,14 @@ fn factbook() -> Command {
     Command::cargo_bin("factbook").expect("binary")
 }
 
+fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
 #[test]
 fn build_succeeds_with_one_summary_line() {
     let out = tempfile::tempdir().expect("tempdir");
@@ -19,7 +27,7 @@ fn build_succeeds_with_one_summary_line() {
         .arg(out.path())
         .assert()
         .success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let stdout = stdout_of(&assert);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.starts_with("built ") && stdout.contains(" pages in "));
     assert!(out.path().join("index.html").exists());
@@ -32,7 +40,7 @@ fn content_errors_exit_1_with_located_messages_on_stderr() {
         .arg(fixture("invalid/broken-link"))
         .assert()
         .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = stderr_of(&assert);
     assert!(stderr.contains("--> content/a.md:4:5"), "{stderr}");
     assert!(stderr.contains("build failed: 2 errors; nothing was written"));
     assert!(!fixture("invalid/broken-link").join("public").exists());
@@ -62,7 +70,7 @@ fn an_output_directory_that_would_replace_the_sources_is_refused() {
             .args(["build", "--output", out])
             .assert()
             .code(1);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let stderr = stderr_of(&assert);
         assert!(
             stderr.contains("error[output]: refusing to write the site"),
             "{out}: {stderr}"
@@ -78,7 +86,7 @@ fn an_output_directory_that_would_replace_the_sources_is_refused() {
         .arg(root)
         .assert()
         .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = stderr_of(&assert);
     assert!(stderr.contains("--> book.toml:1:14"), "{stderr}");
     std::fs::write(&book, text).expect("write");
     assert_eq!(listing(root), before, "a refused build changed the site");
@@ -101,7 +109,7 @@ fn a_missing_book_toml_is_a_clear_error() {
         .arg(empty.path())
         .assert()
         .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = stderr_of(&assert);
     assert!(
         stderr.contains("book.toml") && stderr.contains("factbook init"),
         "{stderr}"
@@ -127,7 +135,7 @@ fn github_format_is_used_under_github_actions() {
         .arg(fixture("invalid/enum-value"))
         .assert()
         .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = stderr_of(&assert);
     assert!(
         stderr.starts_with("::error file=content/models/m.md,line=4,col=21,"),
         "{stderr}"
@@ -141,7 +149,7 @@ fn json_format_prints_one_object_per_problem() {
         .arg(fixture("invalid/missing-source"))
         .assert()
         .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = stderr_of(&assert);
     let objects: Vec<serde_json::Value> = stderr
         .lines()
         .filter(|l| l.starts_with('{'))
@@ -172,7 +180,7 @@ fn deny_warnings_fails_on_a_stale_fact_sheet() {
         .env("SOURCE_DATE_EPOCH", "1790000000")
         .assert()
         .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = stderr_of(&assert);
     assert!(
         stderr.contains("error[stale]") && stderr.contains("last verified"),
         "{stderr}"
@@ -200,6 +208,6 @@ fn init_creates_a_site_that_builds() {
 fn help_and_version_work() {
     factbook().arg("--version").assert().success();
     let assert = factbook().args(["build", "--help"]).assert().success();
-    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let out = stdout_of(&assert);
     assert!(out.contains("Examples:") && out.contains("--deny-warnings"));
 }

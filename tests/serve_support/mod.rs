@@ -31,6 +31,22 @@ impl Served {
     pub fn start_with(fixture: &str, prepare: impl FnOnce(&Path)) -> Served {
         let dir = copy_fixture(fixture);
         prepare(dir.path());
+        Served::spawn(dir)
+    }
+
+    /// Serves a copy of the site at `root` (its book.toml, content/, templates/ and static/).
+    pub fn start_copy_of(root: &Path) -> Served {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(root.join("book.toml"), dir.path().join("book.toml")).expect("book.toml");
+        for sub in ["content", "templates", "static"] {
+            if root.join(sub).is_dir() {
+                crate::common::copy_dir(&root.join(sub), &dir.path().join(sub));
+            }
+        }
+        Served::spawn(dir)
+    }
+
+    fn spawn(dir: tempfile::TempDir) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_factbook"))
             .args(["serve", "--port", "0", "--root"])
             .arg(dir.path())
