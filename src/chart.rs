@@ -211,7 +211,11 @@ pub fn chart_view(site: &Site, c: usize, chart: &ChartSpec) -> Value {
                     disclosure: Disclosure::Unknown,
                     ..
                 }) => Err("unknown"),
-                None => Err("not applicable"),
+                Some(Fact::Withheld {
+                    disclosure: Disclosure::NotApplicable,
+                    ..
+                })
+                | None => Err("not applicable"),
             }
         };
         match (get(xi), get(yi)) {

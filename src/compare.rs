@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tera::Value as TValue;
 
 use crate::config::{FieldSpec, FieldType};
-use crate::facts::{Disclosure, Fact, FactValue, format_number};
+use crate::facts::{Disclosure, Fact, FactValue, format_field_number};
 use crate::markdown::{escape_attr, escape_text};
 use crate::site::{Page, PageKind, Site};
 
@@ -34,27 +34,31 @@ pub fn plan(site: &Site) -> Vec<Page> {
             title: format!("Compare {}", c.spec.title.to_lowercase()),
             template: "compare/table.html".into(),
         });
-        for a in 0..c.entries.len() {
-            for b in a + 1..c.entries.len() {
-                let (sa, sb) = (&c.entries[a].slug, &c.entries[b].slug);
-                let title = format!(
-                    "{} vs {}",
-                    entry_title(site, ci, a),
-                    entry_title(site, ci, b)
-                );
-                pages.push(Page {
-                    path: pair_path(name, sa, sb),
-                    kind: PageKind::Pair(ci, a, b),
-                    title: title.clone(),
-                    template: "compare/pair.html".into(),
-                });
-                pages.push(Page {
-                    path: format!("compare/{name}/{sb}-vs-{sa}/"),
-                    kind: PageKind::Redirect(site.url(&pair_path(name, sa, sb))),
-                    title,
-                    template: String::new(),
-                });
-            }
+        pages.push(Page {
+            path: pick_path(name),
+            kind: PageKind::Pick(ci),
+            title: format!("Compare any {}", c.spec.title.to_lowercase()),
+            template: "compare/pick.html".into(),
+        });
+        for &(a, b) in &site.pairs[ci].pages {
+            let (sa, sb) = (&c.entries[a].slug, &c.entries[b].slug);
+            let title = format!(
+                "{} vs {}",
+                entry_title(site, ci, a),
+                entry_title(site, ci, b)
+            );
+            pages.push(Page {
+                path: pair_path(name, sa, sb),
+                kind: PageKind::Pair(ci, a, b),
+                title: title.clone(),
+                template: "compare/pair.html".into(),
+            });
+            pages.push(Page {
+                path: format!("compare/{name}/{sb}-vs-{sa}/"),
+                kind: PageKind::Redirect(site.url(&pair_path(name, sa, sb))),
+                title,
+                template: String::new(),
+            });
         }
         for (fi, f) in c.spec.fields.iter().enumerate() {
             if f.ty.is_facet() {
@@ -73,7 +77,7 @@ pub fn plan(site: &Site) -> Vec<Page> {
                         template: "compare/facet.html".into(),
                     });
                 }
-            } else if f.ty.is_numeric() {
+            } else if f.ty.is_numeric() && f.rank {
                 pages.push(Page {
                     path: format!("compare/{name}/{}/", f.name),
                     kind: PageKind::Ranking(ci, fi),
@@ -92,6 +96,21 @@ pub fn plan(site: &Site) -> Vec<Page> {
         }
     }
     pages
+}
+
+/// The compare-any page of a collection.
+pub fn pick_path(collection: &str) -> String {
+    format!("compare/{collection}/pick/")
+}
+
+/// A sheet's data for the compare-any page: `data/NAME/SLUG.json`.
+pub fn entry_data_path(collection: &str, slug: &str) -> String {
+    format!("data/{collection}/{slug}.json")
+}
+
+/// The type-ahead index of the compare-any page: `data/NAME/index.json`.
+pub fn index_data_path(collection: &str) -> String {
+    format!("data/{collection}/index.json")
 }
 
 pub fn pair_path(collection: &str, a: &str, b: &str) -> String {
@@ -164,8 +183,8 @@ pub fn value_text(site: &Site, field: &FieldSpec, ty: &FieldType, v: &FactValue)
     };
     match v {
         FactValue::Str(s) | FactValue::Url(s) => s.clone(),
-        FactValue::Int(i) => unit(format_number(*i as f64)),
-        FactValue::Num(n) => unit(format_number(*n)),
+        FactValue::Int(i) => unit(format_field_number(*i as f64, field.precision)),
+        FactValue::Num(n) => unit(format_field_number(*n, field.precision)),
         FactValue::Date(d) => d.to_string(),
         FactValue::Bool(b) => if *b { "Yes" } else { "No" }.into(),
         FactValue::Enum(s) | FactValue::Ref(s) => facet_label(site, field, s),
@@ -298,6 +317,15 @@ pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
             "<span class=\"unknown\">not yet researched</span>".to_string(),
             Value::Null,
         ),
+        Some(Fact::Withheld {
+            disclosure: Disclosure::NotApplicable,
+            ..
+        }) => (
+            "not-applicable",
+            "not applicable".to_string(),
+            "<span class=\"not-applicable\">not applicable</span>".to_string(),
+            Value::Null,
+        ),
     };
     let source = fact.and_then(Fact::source);
     let note = fact.and_then(Fact::note);
@@ -313,10 +341,23 @@ pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
             escape_attr(&short_url(src))
         ));
     }
+    // The whole cell as pair pages, sheets and the compare-any page show it: one string, so that
+    // the three agree byte for byte.
+    let mut cell_html = full.clone();
+    if let Some(n) = note {
+        cell_html.push_str("<div class=\"note\">");
+        cell_html.push_str(&escape_text(n));
+        cell_html.push_str("</div>");
+    }
+    if let Some(d) = &as_of {
+        cell_html.push_str(&format!("<div class=\"note\">As of {d}.</div>"));
+    }
     json!({
         "field": field.name,
         "label": field.label,
         "state": state,
+        "cell_html": cell_html,
+        "key": fact.map(fact_identity),
         "text": text,
         "html": html,
         "full_html": full,
@@ -353,9 +394,8 @@ pub fn fields_view(site: &Site, c: usize) -> Value {
                 let facet_url =
                     f.ty.is_facet()
                         .then(|| site.url(&format!("compare/{}/{}/", spec.name, f.name)));
-                let ranking_url =
-                    f.ty.is_numeric()
-                        .then(|| site.url(&format!("compare/{}/{}/", spec.name, f.name)));
+                let ranking_url = (f.ty.is_numeric() && f.rank)
+                    .then(|| site.url(&format!("compare/{}/{}/", spec.name, f.name)));
                 json!({
                     "name": f.name,
                     "label": f.label,
@@ -508,6 +548,50 @@ pub fn collection_view(site: &Site, c: usize) -> Value {
     })
 }
 
+/// The table's rows: in slug order, or by the collection's `sort_by` (entries without a value
+/// last, ties by slug), so that the page reads in that order without JavaScript.
+fn table_entries(site: &Site, views: &Views, c: usize) -> TValue {
+    let coll = &site.collections[c];
+    let Some((field, desc)) = &coll.spec.sort else {
+        return views.entry_lists_tv[c].clone();
+    };
+    let Some(fi) = coll.spec.field_index(field) else {
+        return views.entry_lists_tv[c].clone();
+    };
+    let f = &coll.spec.fields[fi];
+    let keys: Vec<Option<Value>> = coll
+        .entries
+        .iter()
+        .map(|e| match &e.facts[fi] {
+            Some(Fact::Known { value, .. }) => Some(sort_key(site, f, value)),
+            _ => None,
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..coll.entries.len()).collect();
+    order.sort_by(|&a, &b| {
+        use std::cmp::Ordering;
+        let by = match (&keys[a], &keys[b]) {
+            (Some(x), Some(y)) => {
+                let o = match (x.as_f64(), y.as_f64()) {
+                    (Some(x), Some(y)) => x.total_cmp(&y),
+                    _ => x.as_str().unwrap_or("").cmp(y.as_str().unwrap_or("")),
+                };
+                if *desc { o.reverse() } else { o }
+            }
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        by.then(a.cmp(&b))
+    });
+    TValue::from(
+        order
+            .into_iter()
+            .map(|e| views.entries_tv[c][e].clone())
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Filters for the table: every facet field with its values and counts.
 fn filters_view(site: &Site, c: usize) -> Value {
     let spec = &site.collections[c].spec;
@@ -542,12 +626,27 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Vec<(&'static str
         PageKind::Table(c) => vec![
             ("collection", views.collections_tv[*c].clone()),
             ("fields", views.fields_tv[*c].clone()),
-            ("entries", views.entry_lists_tv[*c].clone()),
+            ("entries", table_entries(site, views, *c)),
             (
                 "filters",
                 TValue::from_serializable(&filters_view(site, *c)),
             ),
+            (
+                "sort",
+                TValue::from_serializable(&site.collections[*c].spec.sort.as_ref().map(
+                    |(f, desc)| json!({ "field": f, "dir": if *desc { "desc" } else { "asc" } }),
+                )),
+            ),
         ],
+        PageKind::Pick(c) => {
+            let name = &site.collections[*c].spec.name;
+            vec![
+                ("collection", views.collections_tv[*c].clone()),
+                ("fields", views.fields_tv[*c].clone()),
+                ("index_url", TValue::from(site.url(&index_data_path(name)))),
+                ("data_url", TValue::from(site.url(&format!("data/{name}/")))),
+            ]
+        }
         // Pair pages are built in `render` from the same values: there are n² of them.
         PageKind::FacetIndex(c, fi) => {
             let f = &site.collections[*c].spec.fields[*fi];
@@ -651,7 +750,12 @@ fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Vec<(&'st
                 disclosure: Disclosure::Unknown,
                 ..
             }) => unknown.push(ei),
-            _ => absent.push(ei),
+            Some(Fact::Withheld {
+                disclosure: Disclosure::NotApplicable,
+                ..
+            })
+            | None
+            | Some(Fact::Known { .. }) => absent.push(ei),
         }
     }
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -754,6 +858,54 @@ pub fn export_json(site: &Site, c: usize) -> String {
     s
 }
 
+/// `/data/NAME/index.json`: every entry's slug and title, for the compare-any page's type-ahead.
+pub fn export_index(site: &Site, c: usize) -> String {
+    let coll = &site.collections[c];
+    let entries: Vec<Value> = (0..coll.entries.len())
+        .map(|e| json!([coll.entries[e].slug, entry_title(site, c, e)]))
+        .collect();
+    let mut s = serde_json::to_string(&json!({
+        "collection": coll.spec.name,
+        "entries": entries,
+    }))
+    .unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `/data/NAME/SLUG.json`: one entry as the compare-any page shows it: each field's cell exactly
+/// as on pair pages, the key that decides whether two cells differ, and the pair pages it has.
+pub fn export_entry(site: &Site, c: usize, e: usize, partners: &[usize]) -> String {
+    let coll = &site.collections[c];
+    let entry = &coll.entries[e];
+    let cells: Vec<Value> = (0..coll.spec.fields.len())
+        .map(|fi| {
+            let v = cell(site, c, fi, entry.facts[fi].as_ref());
+            json!({ "state": v["state"], "html": v["cell_html"], "key": v["key"] })
+        })
+        .collect();
+    let mut pairs = serde_json::Map::new();
+    let mut sorted: Vec<usize> = partners.to_vec();
+    sorted.sort_unstable();
+    for o in sorted {
+        let other = &coll.entries[o].slug;
+        pairs.insert(
+            other.clone(),
+            json!(site.url(&pair_path(&coll.spec.name, &entry.slug, other))),
+        );
+    }
+    let mut s = serde_json::to_string(&json!({
+        "slug": entry.slug,
+        "title": entry_title(site, c, e),
+        "url": entry_url(site, c, e),
+        "cells": cells,
+        "pairs": pairs,
+    }))
+    .unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// `/data/NAME.csv`: one row per entry; each field gives value, source and note columns.
 pub fn export_csv(site: &Site, c: usize) -> String {
     let coll = &site.collections[c];
@@ -803,6 +955,10 @@ pub fn export_csv(site: &Site, c: usize) -> String {
                     disclosure: Disclosure::Unknown,
                     ..
                 }) => "unknown".into(),
+                Some(Fact::Withheld {
+                    disclosure: Disclosure::NotApplicable,
+                    ..
+                }) => "not-applicable".into(),
             });
             if f.sourced {
                 row.push(fact.and_then(Fact::source).unwrap_or("").to_string());

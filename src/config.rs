@@ -70,6 +70,19 @@ pub struct CollectionSpec {
     pub stale_after_days: Option<i64>,
     /// Fields shown in the comparison table by default (all when empty).
     pub columns: Vec<String>,
+    /// Which pairs of entries get a static comparison page.
+    pub pairs: PairMode,
+    /// Where `pairs` is written, for errors about it (the collection's key otherwise).
+    pub pairs_span: Span,
+    /// How many related entries each entry is paired with (`pairs = "related"`) and shown
+    /// beside on its sheet.
+    pub related: usize,
+    /// Fields that make two entries related (all comparable fields when empty).
+    pub related_by: Vec<String>,
+    /// The table's initial order: a field and whether descending.
+    pub sort: Option<(String, bool)>,
+    /// Whether every entry needs `last_verified`.
+    pub require_last_verified: bool,
     pub fields: Vec<FieldSpec>,
     pub charts: Vec<ChartSpec>,
     pub span: Span,
@@ -84,6 +97,37 @@ impl CollectionSpec {
         self.fields.iter().position(|f| f.name == name)
     }
 }
+
+/// Which pairs of a collection's entries get a static page (`pairs` in `[collections.NAME]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairMode {
+    /// Every pair: n(n-1)/2 pages, allowed up to `ALL_PAIRS_LIMIT` entries.
+    All,
+    /// Each entry with its most related entries, and the pairs named in `compare_with`.
+    Related,
+    /// Only the pairs named in `compare_with` and the pairs that content links to.
+    Listed,
+    None,
+}
+
+impl PairMode {
+    pub const NAMES: [&'static str; 4] = ["all", "related", "listed", "none"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PairMode::All => "all",
+            PairMode::Related => "related",
+            PairMode::Listed => "listed",
+            PairMode::None => "none",
+        }
+    }
+}
+
+/// How many related entries each entry gets unless `related` says otherwise.
+pub const DEFAULT_RELATED: usize = 5;
+
+/// The most entries a collection may have with `pairs = "all"` (1,770 pair pages).
+pub const ALL_PAIRS_LIMIT: usize = 60;
 
 /// The type of a collection field.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +202,11 @@ pub struct FieldSpec {
     pub unit: Option<String>,
     pub required: bool,
     pub sourced: bool,
+    /// Significant digits to show (number fields); all that are needed when `None`.
+    pub precision: Option<u32>,
+    /// Whether a numeric field gets a ranking page (not for identifiers such as a catalogue
+    /// number).
+    pub rank: bool,
     pub span: Span,
 }
 
@@ -403,6 +452,12 @@ const COLLECTION_KEYS: &[&str] = &[
     "description",
     "stale_after_days",
     "columns",
+    "pairs",
+    "related",
+    "related_by",
+    "sort_by",
+    "order",
+    "require_last_verified",
     "fields",
     "charts",
 ];
@@ -417,6 +472,8 @@ const FIELD_KEYS: &[&str] = &[
     "values",
     "to",
     "of",
+    "precision",
+    "rank",
 ];
 
 const FIELD_TYPES: &[&str] = &[
@@ -437,6 +494,7 @@ pub const RESERVED_FIELDS: &[&str] = &[
     "template",
     "extra",
     "last_verified",
+    "compare_with",
 ];
 
 fn parse_collections(t: &Table, source: SourceId, diags: &mut Diagnostics) -> Vec<CollectionSpec> {
@@ -476,6 +534,48 @@ fn parse_collections(t: &Table, source: SourceId, diags: &mut Diagnostics) -> Ve
             .unwrap_or_default();
         let stale_after_days = r.int("stale_after_days", diags);
         let columns_nodes = r.strings("columns", diags).unwrap_or_default();
+        let coll_span = Span::new(source, name.span.clone());
+        let pairs_node = r.string("pairs", diags);
+        let pairs = match &pairs_node {
+            None => PairMode::Related,
+            Some(p) => match p.value.as_str() {
+                "all" => PairMode::All,
+                "related" => PairMode::Related,
+                "listed" => PairMode::Listed,
+                "none" => PairMode::None,
+                other => {
+                    diags.push(
+                        Diagnostic::error("schema", format!("unknown `pairs` value `{other}`"))
+                            .label(r.span(&p.span), "expected `all`, `related`, `listed` or `none`")
+                            .suggest(other, PairMode::NAMES)
+                            .help("`related` pairs each entry with its most related entries (the default); `listed` only the pairs named in `compare_with` or linked from content; `all` every pair (up to 60 entries); `none` no pair pages"),
+                    );
+                    PairMode::Related
+                }
+            },
+        };
+        let pairs_span = pairs_node
+            .as_ref()
+            .map_or_else(|| coll_span.clone(), |p| r.span(&p.span));
+        let related = match r.int("related", diags) {
+            None => DEFAULT_RELATED,
+            Some(k) if (1..=50).contains(&k) => k as usize,
+            Some(k) => {
+                diags.push(
+                    Diagnostic::error("schema", format!("`related = {k}` is out of range"))
+                        .label(
+                            r.key_span("related").unwrap_or_else(|| coll_span.clone()),
+                            "",
+                        )
+                        .help("give a number of related entries from 1 to 50 (the default is 5)"),
+                );
+                DEFAULT_RELATED
+            }
+        };
+        let related_by_nodes = r.strings("related_by", diags).unwrap_or_default();
+        let sort_node = r.string("sort_by", diags);
+        let order_node = r.string("order", diags);
+        let require_last_verified = r.bool("require_last_verified", diags).unwrap_or(true);
         let fields = match r.table("fields", diags) {
             Some(ft) => parse_fields(ft, source, &name.value, diags),
             None => Vec::new(),
@@ -509,6 +609,62 @@ fn parse_collections(t: &Table, source: SourceId, diags: &mut Diagnostics) -> Ve
             Some(node) => parse_charts(node, source, &name.value, &fields, diags),
             None => Vec::new(),
         };
+        let known_field = |n: &Spanned<String>, key: &str, diags: &mut Diagnostics| -> bool {
+            if field_names.contains(&n.value.as_str()) {
+                return true;
+            }
+            diags.push(
+                Diagnostic::error(
+                    "schema",
+                    format!(
+                        "`{key}` names `{}`, which is not a field of collection `{}`",
+                        n.value, name.value
+                    ),
+                )
+                .label(Span::new(source, n.span.clone()), "no such field")
+                .suggest(&n.value, field_names.iter().copied())
+                .help(format!(
+                    "name a field declared under `[collections.{}.fields]`",
+                    name.value
+                )),
+            );
+            false
+        };
+        let related_by: Vec<String> = related_by_nodes
+            .into_iter()
+            .filter(|n| known_field(n, "related_by", diags))
+            .map(|n| n.value)
+            .collect();
+        let descending = match &order_node {
+            None => false,
+            Some(o) if o.value == "asc" => false,
+            Some(o) if o.value == "desc" => true,
+            Some(o) => {
+                diags.push(
+                    Diagnostic::error("schema", format!("unknown `order` value `{}`", o.value))
+                        .label(Span::new(source, o.span.clone()), "expected `asc` or `desc`")
+                        .suggest(&o.value, ["asc", "desc"])
+                        .help("write `order = \"asc\"` (smallest or earliest first) or `order = \"desc\"`"),
+                );
+                false
+            }
+        };
+        let sort = match sort_node {
+            Some(n) if known_field(&n, "sort_by", diags) => Some((n.value, descending)),
+            Some(_) => None,
+            None => {
+                if let Some(o) = &order_node {
+                    diags.push(
+                        Diagnostic::error("schema", "`order` without `sort_by`")
+                            .label(Span::new(source, o.span.clone()), "")
+                            .help(
+                                "add `sort_by = \"FIELD\"`, the field the table is first sorted by",
+                            ),
+                    );
+                }
+                None
+            }
+        };
         if let Some(other) = out.iter().find(|c| c.dir == dir) {
             diags.push(
                 Diagnostic::error(
@@ -530,9 +686,15 @@ fn parse_collections(t: &Table, source: SourceId, diags: &mut Diagnostics) -> Ve
             description,
             stale_after_days,
             columns,
+            pairs,
+            pairs_span,
+            related,
+            related_by,
+            sort,
+            require_last_verified,
             fields,
             charts,
-            span: Span::new(source, name.span.clone()),
+            span: coll_span,
         });
     }
     // Refs must name a declared collection.
@@ -614,6 +776,50 @@ fn parse_fields(
         let required = r.bool("required", diags).unwrap_or(false);
         let sourced = r.bool("sourced", diags).unwrap_or(false);
         let unit = r.string("unit", diags).map(|s| s.value);
+        let numeric = matches!(&ty, FieldType::Integer | FieldType::Number);
+        let precision = match r.int("precision", diags) {
+            None => None,
+            Some(p) if numeric && (1..=15).contains(&p) => Some(p as u32),
+            Some(p) => {
+                let span = r.key_span("precision").unwrap_or_else(|| span.clone());
+                diags.push(if numeric {
+                    Diagnostic::error("schema", format!("`precision = {p}` is out of range"))
+                        .label(span, "")
+                        .help("give the significant digits to show, from 1 to 15")
+                } else {
+                    Diagnostic::error(
+                        "schema",
+                        format!(
+                            "`precision` is for number and integer fields, and `{}` is {}",
+                            name.value,
+                            ty.name()
+                        ),
+                    )
+                    .label(span, "")
+                    .help("remove `precision` from this field")
+                });
+                None
+            }
+        };
+        let rank = match r.bool("rank", diags) {
+            Some(false) => false,
+            Some(true) if !numeric => {
+                diags.push(
+                    Diagnostic::error(
+                        "schema",
+                        format!(
+                            "`rank` is for number and integer fields, and `{}` is {}",
+                            name.value,
+                            ty.name()
+                        ),
+                    )
+                    .label(r.key_span("rank").unwrap_or_else(|| span.clone()), "")
+                    .help("remove `rank` from this field: only numeric fields get ranking pages"),
+                );
+                false
+            }
+            _ => numeric,
+        };
         r.finish(FIELD_KEYS, diags);
         out.push(FieldSpec {
             name: name.value.clone(),
@@ -623,6 +829,8 @@ fn parse_fields(
             unit,
             required,
             sourced,
+            precision,
+            rank,
             span,
         });
     }

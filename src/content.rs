@@ -39,6 +39,8 @@ pub struct FrontMatter {
     pub extra: serde_json::Value,
     /// `last_verified`, for fact sheets.
     pub last_verified: Option<Spanned<Date>>,
+    /// `compare_with`, for fact sheets: entries of the same collection to give a pair page with.
+    pub compare_with: Vec<Spanned<String>>,
 }
 
 /// A parsed content file.
@@ -305,12 +307,14 @@ fn parse_front_matter(
     match &ctx.collection_fields {
         Some(fields) => {
             fm.last_verified = date_of(&mut r, "last_verified", diags);
+            fm.compare_with = r.strings("compare_with", diags).unwrap_or_default();
             // Collection fields are typed later against the schema; here they are only "known".
             for f in fields {
                 r.take(f);
             }
             let mut known: Vec<&str> = PAGE_KEYS.to_vec();
             known.push("last_verified");
+            known.push("compare_with");
             known.extend(fields.iter().copied());
             r.finish(&known, diags);
         }

@@ -38,6 +38,14 @@ pub enum Disclosure {
     Undisclosed,
     /// Not researched yet.
     Unknown,
+    /// The field does not apply to this entry (a melting point of a gas that sublimes, the
+    /// active parameters of a dense model).
+    #[serde(rename = "not-applicable")]
+    NotApplicable,
+}
+
+impl Disclosure {
+    pub const NAMES: [&'static str; 3] = ["undisclosed", "unknown", "not-applicable"];
 }
 
 /// One field of one entry.
@@ -138,11 +146,11 @@ pub fn type_entry(
             }
         }
     }
-    if last_verified.is_none() {
+    if last_verified.is_none() && spec.require_last_verified {
         diags.push(
             Diagnostic::error("schema", format!("{} `{slug}` has no `last_verified` date", spec.singular))
                 .label(Span::new(source, front_span), "")
-                .help("add `last_verified = \"YYYY-MM-DD\"`, the day its facts were last checked against their sources"),
+                .help(format!("add `last_verified = \"YYYY-MM-DD\"`, the day its facts were last checked against their sources, or set `require_last_verified = false` under `[collections.{}]`", spec.name)),
         );
     }
     Entry {
@@ -295,12 +303,13 @@ fn type_field(
             let disclosure = match d.value.as_str() {
                 "undisclosed" => Disclosure::Undisclosed,
                 "unknown" => Disclosure::Unknown,
+                "not-applicable" => Disclosure::NotApplicable,
                 other => {
                     diags.push(
                         Diagnostic::error("schema", format!("unknown disclosure `{other}`"))
-                            .label(span(&d.span), "expected `undisclosed` or `unknown`")
-                            .suggest(other, ["undisclosed", "unknown"])
-                            .help("`undisclosed`: the maker declines to say (cite where); `unknown`: no source says"),
+                            .label(span(&d.span), "expected `undisclosed`, `unknown` or `not-applicable`")
+                            .suggest(other, Disclosure::NAMES)
+                            .help("`undisclosed`: the source declines to say (cite where); `unknown`: not researched yet; `not-applicable`: the field does not apply to this entry"),
                     );
                     return None;
                 }
@@ -484,22 +493,58 @@ fn type_value(
     }
 }
 
-/// Formats a number for people: thousands separators, no trailing zeros.
+/// Formats a number for people: thousands separators, no trailing zeros, up to three decimals
+/// (and three significant digits for magnitudes under 1, so 0.00008988 does not read as 0).
 pub fn format_number(n: f64) -> String {
+    if n != 0.0 && n.abs() < 1.0 {
+        return format_significant(n, 3);
+    }
+    format_decimals(n, 3)
+}
+
+/// Formats a number rounded to `digits` significant digits (a field's `precision`).
+pub fn format_significant(n: f64, digits: u32) -> String {
+    if !n.is_finite() || n == 0.0 {
+        return format_decimals(n, 0);
+    }
+    let magnitude = n.abs().log10().floor() as i32;
+    let decimals = (digits as i32 - 1 - magnitude).clamp(0, 17) as u32;
+    if decimals == 0 {
+        let scale = 10f64.powi(magnitude + 1 - digits as i32);
+        return format_decimals((n / scale).round() * scale, 0);
+    }
+    format_decimals(n, decimals)
+}
+
+/// Formats with at most `decimals` decimals, trailing zeros dropped, thousands grouped.
+pub fn format_decimals(n: f64, decimals: u32) -> String {
     if !n.is_finite() {
         return n.to_string();
     }
-    let neg = n < 0.0;
-    let n = n.abs();
-    let rounded = (n * 1000.0).round() / 1000.0;
-    let int = rounded.trunc() as u64;
-    let frac = rounded - rounded.trunc();
-    let mut s = group_thousands(int);
-    if frac > 0.0005 {
-        let f = format!("{frac:.3}");
-        s.push_str(f.trim_start_matches('0').trim_end_matches('0'));
+    let fixed = format!("{:.*}", decimals as usize, n.abs());
+    let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut s = match int.parse::<u64>() {
+        Ok(i) => group_thousands(i),
+        Err(_) => int.to_string(),
+    };
+    if !frac.is_empty() {
+        s.push('.');
+        s.push_str(frac);
     }
-    if neg { format!("-{s}") } else { s }
+    if n < 0.0 && s.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
+/// Formats a field's number: with its `precision` if it has one.
+pub fn format_field_number(n: f64, precision: Option<u32>) -> String {
+    match precision {
+        Some(p) => format_significant(n, p),
+        None => format_number(n),
+    }
 }
 
 fn group_thousands(n: u64) -> String {
@@ -525,5 +570,27 @@ mod tests {
         assert_eq!(format_number(0.125), "0.125");
         assert_eq!(format_number(1_048_576.0), "1,048,576");
         assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(-2.5), "-2.5");
+        assert_eq!(format_number(-0.0001), "-0.0001");
+    }
+
+    #[test]
+    fn small_numbers_keep_their_significant_digits() {
+        // Hydrogen's density in g/cm³: the old format showed "0".
+        assert_eq!(format_number(0.00008988), "0.0000899");
+        assert_eq!(format_number(0.5), "0.5");
+        assert_eq!(format_number(0.125), "0.125");
+        assert_eq!(format_number(0.1234), "0.123");
+    }
+
+    #[test]
+    fn precision_rounds_to_significant_digits() {
+        assert_eq!(format_significant(0.00008988, 4), "0.00008988");
+        assert_eq!(format_significant(0.00008988, 2), "0.00009");
+        assert_eq!(format_significant(1234.5678, 3), "1,230");
+        assert_eq!(format_significant(7.874, 2), "7.9");
+        assert_eq!(format_significant(19.32, 4), "19.32");
+        assert_eq!(format_significant(100.0, 2), "100");
+        assert_eq!(format_field_number(3.0, None), "3");
     }
 }

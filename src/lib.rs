@@ -32,6 +32,7 @@ pub mod highlight;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod pairs;
 pub mod render;
 #[cfg(feature = "serve")]
 pub mod serve;

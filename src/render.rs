@@ -59,6 +59,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("theme/partials/chart.html"),
     ),
     (
+        "partials/compare_with.html",
+        include_str!("theme/partials/compare_with.html"),
+    ),
+    (
         "compare/index.html",
         include_str!("theme/compare/index.html"),
     ),
@@ -67,6 +71,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("theme/compare/table.html"),
     ),
     ("compare/pair.html", include_str!("theme/compare/pair.html")),
+    ("compare/pick.html", include_str!("theme/compare/pick.html")),
     (
         "compare/facet_index.html",
         include_str!("theme/compare/facet_index.html"),
@@ -318,9 +323,8 @@ pub struct Shared {
     views: Views,
     page_views: Vec<Value>,
     config: Value,
-    /// Per collection and entry, converted once: the links to its pair pages. Pair pages (n² of
-    /// them) are built from these and the views without copying.
-    others_tv: Vec<Vec<Value>>,
+    /// Per collection and entry, converted once: the pair pages it offers ("compare with…").
+    related_tv: Vec<Vec<Value>>,
     /// Each section without its page list, as every page of it shows it.
     section_tv: Vec<Value>,
     /// Hashes of the values above that most pages' contexts share, computed once so that a
@@ -485,14 +489,17 @@ impl Shared {
             .map(|d| page_view(&site, d))
             .collect();
         let config = Value::from_serializable(&config_view(&site));
-        let others_tv = (0..site.collections.len())
+        let related_tv = (0..site.collections.len())
             .map(|c| {
                 let coll = &site.collections[c];
-                (0..coll.entries.len())
-                    .map(|e| {
-                        let list: Vec<Json> = (0..coll.entries.len())
-                            .filter(|&o| o != e)
-                            .map(|o| {
+                site.pairs[c]
+                    .shown
+                    .iter()
+                    .enumerate()
+                    .map(|(e, shown)| {
+                        let list: Vec<Json> = shown
+                            .iter()
+                            .map(|&o| {
                                 json!({
                                     "title": compare::entry_title(&site, c, o),
                                     "url": site.url(&compare::pair_path(&coll.spec.name, &coll.entries[e].slug, &coll.entries[o].slug)),
@@ -509,7 +516,7 @@ impl Shared {
             views,
             page_views,
             config,
-            others_tv,
+            related_tv,
             section_tv: Vec::new(),
             config_h: 0,
             page_view_h: Vec::new(),
@@ -562,42 +569,6 @@ impl Shared {
     /// A hash of the config as templates see it.
     pub fn config_hash(&self) -> u64 {
         self.config_h
-    }
-
-    /// Per collection and entry, a hash of everything a pair page shows of the entry (its
-    /// view, cells, facts and links to its other pairs); and per collection, of the rest of a
-    /// pair page's context (the collection's view and field labels).
-    pub fn pair_hashes(&self) -> (Vec<Vec<u64>>, Vec<u64>) {
-        let site = &self.site;
-        let entries = (0..site.collections.len())
-            .map(|c| {
-                (0..site.collections[c].entries.len())
-                    .map(|e| {
-                        let mut h = xxhash_rust::xxh3::Xxh3::new();
-                        hash_value(&mut h, &self.views.entries_tv[c][e]);
-                        h.update(&[0]);
-                        for cell in &self.views.cells_tv[c][e] {
-                            hash_value(&mut h, cell);
-                            h.update(&[1]);
-                        }
-                        hash_value(&mut h, &self.others_tv[c][e]);
-                        h.update(format!("{:?}", site.collections[c].entries[e].facts).as_bytes());
-                        h.digest()
-                    })
-                    .collect()
-            })
-            .collect();
-        let collections = (0..site.collections.len())
-            .map(|c| {
-                let mut h = xxhash_rust::xxh3::Xxh3::new();
-                hash_value(&mut h, &self.views.collections_tv[c]);
-                for f in &site.collections[c].spec.fields {
-                    h.update(format!("{:?}|{:?}|{:?}", f.name, f.label, f.description).as_bytes());
-                }
-                h.digest()
-            })
-            .collect();
-        (entries, collections)
     }
 
     /// A hash of all page views: what `get_page`, `get_section` show.
@@ -1056,6 +1027,25 @@ pub fn site_files(site: &Site) -> Vec<Artifact> {
             format!("data/{}.csv", coll.spec.name),
             compare::export_csv(site, c),
         ));
+        out.push(bytes_artifact(
+            compare::index_data_path(&coll.spec.name),
+            compare::export_index(site, c),
+        ));
+        let mut partners: Vec<Vec<usize>> = vec![Vec::new(); coll.entries.len()];
+        for &(a, b) in &site.pairs[c].pages {
+            partners[a].push(b);
+            partners[b].push(a);
+        }
+        let entries: Vec<Artifact> = (0..coll.entries.len())
+            .into_par_iter()
+            .map(|e| {
+                bytes_artifact(
+                    compare::entry_data_path(&coll.spec.name, &coll.entries[e].slug),
+                    compare::export_entry(site, c, e, &partners[e]),
+                )
+            })
+            .collect();
+        out.extend(entries);
     }
     out.extend(crate::output::feeds(site));
     out
@@ -1201,7 +1191,8 @@ pub fn page_context(
                 );
                 ctx.insert_value("fields", shared.views.fields_tv[c].clone());
                 ctx.insert("referrers", &referrers_view(shared, c, e));
-                ctx.insert_value("pairs", shared.others_tv[c][e].clone());
+                ctx.insert_value("related", shared.related_tv[c][e].clone());
+                ctx.insert("pick_url", &pick_url(site, c, &[e]));
             }
         }
         PageKind::Section(s) => {
@@ -1268,8 +1259,11 @@ pub fn page_context(
             ctx.insert_value("b", shared.views.entries_tv[*c][*b].clone());
             ctx.insert_value("rows", Value::from(rows));
             ctx.insert("differences", &differences);
-            ctx.insert_value("a_others", shared.others_tv[*c][*a].clone());
-            ctx.insert_value("b_others", shared.others_tv[*c][*b].clone());
+            ctx.insert_value("a_related", shared.related_tv[*c][*a].clone());
+            ctx.insert_value("b_related", shared.related_tv[*c][*b].clone());
+            ctx.insert("pick_url", &pick_url(site, *c, &[*a, *b]));
+            ctx.insert("a_pick_url", &pick_url(site, *c, &[*a]));
+            ctx.insert("b_pick_url", &pick_url(site, *c, &[*b]));
         }
         kind => {
             for (k, v) in compare::context(site, &shared.views, kind) {
@@ -1278,6 +1272,19 @@ pub fn page_context(
         }
     }
     Some(ctx)
+}
+
+/// The compare-any page with these entries chosen.
+fn pick_url(site: &Site, c: usize, entries: &[usize]) -> String {
+    let coll = &site.collections[c];
+    let mut url = site.url(&compare::pick_path(&coll.spec.name));
+    for (slot, &e) in ["a", "b", "c"].iter().zip(entries) {
+        url.push(if *slot == "a" { '?' } else { '&' });
+        url.push_str(slot);
+        url.push('=');
+        url.push_str(&coll.entries[e].slug);
+    }
+    url
 }
 
 fn referrers_view(shared: &Shared, c: usize, e: usize) -> Vec<Json> {

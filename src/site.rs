@@ -31,6 +31,8 @@ pub enum PageKind {
     Table(usize),
     /// `/compare/NAME/A-vs-B/`: entries `a` < `b` of collection `c`.
     Pair(usize, usize, usize),
+    /// `/compare/NAME/pick/`: any two or three entries side by side, chosen in the browser.
+    Pick(usize),
     /// `/compare/NAME/FIELD/`: the values of a facet field, with counts.
     FacetIndex(usize, usize),
     /// `/compare/NAME/FIELD/VALUE/`.
@@ -108,6 +110,8 @@ pub struct Site {
     pub backlinks: Vec<Vec<usize>>,
     /// For each collection and entry, the entries that refer to it.
     pub referrers: Vec<Vec<Vec<Referrer>>>,
+    /// For each collection, its pair pages and what each sheet offers to compare with.
+    pub pairs: Vec<crate::pairs::Pairs>,
     pub pages: Vec<Page>,
     pub by_path: HashMap<String, PageId>,
     by_rel: HashMap<String, usize>,
@@ -124,6 +128,8 @@ pub enum LinkTarget {
     Missing {
         what: String,
         suggestion: Option<String>,
+        /// What to do instead, when there is something better than a did-you-mean.
+        help: Option<String>,
     },
 }
 
@@ -165,6 +171,7 @@ impl Site {
                     return LinkTarget::Missing {
                         what: format!("`{path}` points outside `content/`"),
                         suggestion: None,
+                        help: None,
                     };
                 }
             }
@@ -182,6 +189,7 @@ impl Site {
                         self.by_rel.keys().map(String::as_str),
                     )
                     .map(str::to_string),
+                    help: None,
                 },
             }
         } else {
@@ -191,6 +199,8 @@ impl Site {
             }
             if self.by_path.contains_key(&site_path) {
                 LinkTarget::Url(format!("{}{frag}", self.url(&site_path)))
+            } else if let Some(missing) = self.missing_pair(&site_path) {
+                missing
             } else {
                 LinkTarget::Missing {
                     what: format!("no page at `/{site_path}`"),
@@ -199,9 +209,31 @@ impl Site {
                         self.by_path.keys().map(String::as_str),
                     )
                     .map(|s| format!("@/{}", s.trim_end_matches('/'))),
+                    help: None,
                 }
             }
         }
+    }
+
+    /// A link to `compare/NAME/A-vs-B/` for two entries whose pair has no page: what to do.
+    fn missing_pair(&self, site_path: &str) -> Option<LinkTarget> {
+        let rest = site_path.strip_prefix("compare/")?.trim_end_matches('/');
+        let (name, pair) = rest.split_once('/')?;
+        let c = self.collections.iter().position(|c| c.spec.name == name)?;
+        let coll = &self.collections[c];
+        let (a, b) = crate::pairs::split_pair(pair, &|s| coll.entry_index(s))?;
+        let (sa, sb) = (&coll.entries[a].slug, &coll.entries[b].slug);
+        let file = self.docs[coll.docs[a]].rel.clone();
+        Some(LinkTarget::Missing {
+            what: format!(
+                "no pair page for `{sa}` and `{sb}`: collection `{name}` has `pairs = \"{}\"`, which does not include this pair",
+                coll.spec.pairs.name()
+            ),
+            suggestion: None,
+            help: Some(format!(
+                "add `compare_with = [\"{sb}\"]` to content/{file} to give the pair a page, or link to the compare-any page: `@/compare/{name}/pick/?a={sa}&b={sb}`"
+            )),
+        })
     }
 }
 
@@ -373,6 +405,13 @@ pub fn resolve(
     }
     check_staleness(&collections, &docs, diags);
     let referrers = resolve_refs(&collections, diags);
+    let pairs = collections
+        .iter()
+        .map(|c| {
+            let docs_of: Vec<&Doc> = c.docs.iter().map(|&d| &docs[d]).collect();
+            crate::pairs::select(&c.spec, &c.entries, &docs_of, &docs, diags)
+        })
+        .collect();
 
     // Tags.
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
@@ -399,6 +438,7 @@ pub fn resolve(
         tags,
         backlinks: Vec::new(),
         referrers,
+        pairs,
         pages: Vec::new(),
         by_path: HashMap::new(),
         by_rel,
@@ -634,6 +674,16 @@ fn page_origin(site: &Site, page: &Page) -> Option<Span> {
         PageKind::Section(s) => site.sections[*s]
             .doc
             .map(|d| Span::new(site.docs[d].source, 0..3)),
+        PageKind::Pair(c, a, _) => Some(Span::new(
+            site.docs[site.collections[*c].docs[*a]].source,
+            0..3,
+        )),
+        PageKind::FacetIndex(c, f) | PageKind::Facet(c, f, _) | PageKind::Ranking(c, f) => {
+            Some(site.collections[*c].spec.fields[*f].span.clone())
+        }
+        PageKind::Table(c) | PageKind::Charts(c) | PageKind::Pick(c) => {
+            Some(site.collections[*c].spec.span.clone())
+        }
         PageKind::Redirect(_) => site.docs.iter().find_map(|d| {
             d.front
                 .aliases
@@ -699,14 +749,19 @@ fn check_links(site: &Site, diags: &mut Diagnostics) -> Vec<Vec<usize>> {
             let mut targets = Vec::new();
             for link in &doc.scan.links {
                 match site.resolve_link(Some(i), &link.dest) {
-                    LinkTarget::Missing { what, suggestion } => {
+                    LinkTarget::Missing {
+                        what,
+                        suggestion,
+                        help,
+                    } => {
                         let d = Diagnostic::error("link", format!("broken link: {what}")).label(
                             Span::new(doc.source, link.span.clone()),
                             "no such file or page",
                         );
-                        broken.push(match suggestion {
-                            Some(s) => d.help(format!("did you mean `{s}`?")),
-                            None => d.help("link to a file under `content/` (e.g. `@/models/x.md` or `../models/x.md`)"),
+                        broken.push(match (help, suggestion) {
+                            (Some(h), _) => d.help(h),
+                            (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
+                            (None, None) => d.help("link to a file under `content/` (e.g. `@/models/x.md` or `../models/x.md`)"),
                         });
                     }
                     LinkTarget::Url(_) => {
@@ -732,11 +787,19 @@ fn check_links(site: &Site, diags: &mut Diagnostics) -> Vec<Vec<usize>> {
         }
     }
     for nav in &site.config.nav {
-        if let LinkTarget::Missing { what, suggestion } = site.resolve_link(None, &nav.url.value) {
+        if let LinkTarget::Missing {
+            what,
+            suggestion,
+            help,
+        } = site.resolve_link(None, &nav.url.value)
+        {
             let mut d = Diagnostic::error("link", format!("broken nav link: {what}"))
                 .label(Span::new(site.config.source, nav.url.span.clone()), "");
             if let Some(s) = suggestion {
                 d = d.help(format!("did you mean `{s}`?"));
+            }
+            if let Some(h) = help {
+                d = d.help(h);
             }
             diags.push(d.help(
                 "point `url` at a content file (`@/articles/_index.md`), a site path (`/compare/`) or a full address",

@@ -24,6 +24,12 @@ fn chromium_path() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     if !path.exists() {
+        // Under CI a skipped browser test would hide breakage: there, Chromium must be there.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no Chromium at {} under CI: .ci/run installs it with apt-get",
+            path.display()
+        );
         eprintln!(
             "notice: skipping the browser test: no Chromium at {} (set FACTBOOK_CHROMIUM)",
             path.display()
@@ -303,6 +309,7 @@ fn the_bundled_sites_pages_fit_a_phone_and_code_reads_in_the_dark_scheme() {
         "/organizations/eleutherai/",
         "/compare/models/",
         "/compare/models/gpt-4-vs-llama-3-70b/",
+        "/compare/models/pick/?a=gpt-4&b=llama-3-70b",
         "/compare/models/charts/",
         "/articles/misconceptions/",
         "/openness/",
@@ -360,5 +367,120 @@ fn the_bundled_sites_pages_fit_a_phone_and_code_reads_in_the_dark_scheme() {
         ratio["ratio"].as_f64().is_some_and(|r| r >= 4.5),
         "code in the dark scheme has a contrast ratio of {}",
         ratio["ratio"]
+    );
+}
+
+#[test]
+fn compare_any_page_shows_two_chosen_entries_exactly_as_their_pair_page() {
+    let Some(chromium) = chromium_path() else {
+        return;
+    };
+    let site = Served::start("elements");
+    let base = format!("http://127.0.0.1:{}", site.port);
+    let mut browser = Browser::launch(&chromium);
+    browser.open(&format!("{base}/compare/elements/pick/"));
+    browser.wait_until(
+        "the picker is ready",
+        "document.querySelector('form[data-picker]').hasAttribute('data-ready')",
+    );
+
+    // Choose the first entry with the type-ahead: type part of its name, pick the suggestion
+    // with the keyboard.
+    let type_into = |browser: &mut Browser, id: &str, text: &str| {
+        browser.eval(&format!("document.getElementById('{id}').focus()"));
+        browser
+            .call("Input.insertText", json!({"text": text}))
+            .expect("type");
+    };
+    type_into(&mut browser, "pick-a", "gol");
+    browser.wait_until(
+        "a suggestion for “gol”",
+        "(() => { const l = document.getElementById('pick-a-list'); return !!l && !l.hidden && l.textContent.includes('Gold'); })()",
+    );
+    for key in ["ArrowDown", "Enter"] {
+        for kind in ["rawKeyDown", "keyUp"] {
+            browser
+                .call("Input.dispatchKeyEvent", json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": if key == "Enter" { 13 } else { 40 }}))
+                .expect("key");
+        }
+    }
+    assert_eq!(
+        browser.eval("document.getElementById('pick-a').value"),
+        Some(json!("Gold"))
+    );
+    // The second by typing its whole name, then Compare.
+    type_into(&mut browser, "pick-b", "Iron");
+    browser.eval("document.querySelector('form[data-picker] button[type=submit]').click()");
+    browser.wait_until(
+        "the comparison is shown",
+        "!document.getElementById('pick-result').hidden",
+    );
+    assert_eq!(
+        browser.eval("location.search"),
+        Some(json!("?a=gold&b=iron")),
+        "a shareable URL"
+    );
+
+    // Every cell of the comparison table equals the static pair page's, byte for byte as the
+    // browser reads them; the rows that differ are the same; the pair page is linked.
+    let r = browser
+        .call(
+            "Runtime.evaluate",
+            json!({"expression": "(async () => {
+                const html = await (await fetch('/compare/elements/gold-vs-iron/')).text();
+                const page = new DOMParser().parseFromString(html, 'text/html');
+                const cells = d => [...d.querySelectorAll('table.pair tbody td')].map(td => td.innerHTML);
+                const differs = d => [...d.querySelectorAll('table.pair tbody tr.differs')].map(tr => tr.dataset.field);
+                return {
+                    same: JSON.stringify(cells(document)) === JSON.stringify(cells(page)),
+                    count: cells(document).length,
+                    differs: JSON.stringify(differs(document)) === JSON.stringify(differs(page)),
+                    link: !!document.querySelector('[data-pick-static] a[href=\"/compare/elements/gold-vs-iron/\"]'),
+                };
+            })()", "awaitPromise": true, "returnByValue": true}),
+        )
+        .expect("evaluate");
+    let v = &r["result"]["value"];
+    assert_eq!(
+        v["count"],
+        json!(12),
+        "two cells for each of six fields: {v}"
+    );
+    assert_eq!(
+        v["same"],
+        json!(true),
+        "cells differ from the pair page: {v}"
+    );
+    assert_eq!(
+        v["differs"],
+        json!(true),
+        "other rows marked as differing: {v}"
+    );
+    assert_eq!(
+        v["link"],
+        json!(true),
+        "no link to the static pair page: {v}"
+    );
+    browser.screenshot("compare-any");
+
+    // A pair with no static page (pairs = "listed") still lays out, from the URL alone.
+    browser.open(&format!(
+        "{base}/compare/elements/pick/?a=carbon&b=oganesson&c=helium"
+    ));
+    browser.wait_until("three shown", "!document.getElementById('pick-result').hidden && document.querySelectorAll('#pick-result thead th').length === 4");
+    assert_eq!(
+        browser.eval("document.querySelector('#pick-result tr[data-field=melting_point] td .not-applicable').textContent"),
+        Some(json!("not applicable"))
+    );
+
+    // The form's no-JavaScript target: the table, narrowed by its script to the named entries.
+    browser.open(&format!("{base}/compare/elements/?a=gold&b=Iron"));
+    browser.wait_until(
+        "rows filtered",
+        "document.querySelectorAll('table.compare tbody tr:not([hidden])').length === 2",
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('[data-picked]').hidden"),
+        Some(json!(false))
     );
 }

@@ -789,9 +789,6 @@ fn general(
         })
         .unwrap_or_default();
     let md_of = |d: usize| Arc::clone(&md[d].1);
-    // Pair pages (n² of them) are fingerprinted from their parts, without building contexts.
-    let (pair_entries, pair_collections) = shared.pair_hashes();
-    let config_hash = shared.config_hash();
     type Rendered2 = (
         Option<u64>,
         Result<(Content, bool), crate::diag::Diagnostic>,
@@ -800,14 +797,7 @@ fn general(
         .pages
         .par_iter()
         .map(|page| {
-            let pair = match page.kind {
-                PageKind::Pair(c, a, b) => Some((c, a, b)),
-                _ => None,
-            };
-            let mut ctx = match pair {
-                Some(_) => None,
-                None => render::page_context(&shared, page, &md_of),
-            };
+            let ctx = render::page_context(&shared, page, &md_of);
 
             let fp = {
                 let i = info.get(&page.template).copied().unwrap_or_default();
@@ -818,16 +808,7 @@ fn general(
                     h.update(to.as_bytes());
                     h.update(site.config.language.as_bytes());
                 }
-                if let Some((c, a, b)) = pair {
-                    // What `page_context` puts in a pair page's context.
-                    h.update(page.title.as_bytes());
-                    h.update(&[0]);
-                    h.update(page.template.as_bytes());
-                    h.update(&config_hash.to_le_bytes());
-                    h.update(&pair_collections[c].to_le_bytes());
-                    h.update(&pair_entries[c][a].to_le_bytes());
-                    h.update(&pair_entries[c][b].to_le_bytes());
-                } else if let Some(ctx) = &ctx {
+                if let Some(ctx) = &ctx {
                     h.update(&ctx.fingerprint(page).to_le_bytes());
                 }
                 h.update(&i.hash.to_le_bytes());
@@ -844,9 +825,6 @@ fn general(
                 if *old_fp == fp {
                     return (Some(fp), Ok((f.content.clone(), false)));
                 }
-            }
-            if pair.is_some() {
-                ctx = render::page_context(&shared, page, &md_of);
             }
             let r = templates
                 .render_page(&site, page, ctx.as_ref(), &sources, &template_ids)
