@@ -7,8 +7,10 @@
 //! Walks CONTENT_DIR, strips each `.md` file's front matter (`+++` TOML or `---` YAML), renders
 //! the body with pulldown-cmark (the version factbook uses, with the same extensions) into a
 //! trivial HTML shell and writes `OUT_DIR/<path>/index.html` (`_index.md` becomes its directory's
-//! `index.html`). One thread, one simple loop, no templates, no link checking: a lower bound for
-//! `factbook build` on the same content, not a competitor.
+//! `index.html`). Files are rendered in parallel on every core (rayon, as the build does), so the
+//! floor is the strongest fair reference; no templates, no link checking: a lower bound for
+//! `factbook build` on the same content, not a competitor. `FLOOR_THREADS=1` gives the old
+//! one-thread floor.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -76,19 +78,34 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn run(content: &Path, out_dir: &Path) -> std::io::Result<usize> {
+    use rayon::prelude::*;
+    let files = markdown_files(content);
+    files
+        .par_iter()
+        .map_init(String::new, |page, path| {
+            render_one(content, out_dir, path, page)
+        })
+        .collect::<std::io::Result<Vec<()>>>()
+        .map(|v| v.len())
+}
+
+fn render_one(
+    content: &Path,
+    out_dir: &Path,
+    path: &Path,
+    page: &mut String,
+) -> std::io::Result<()> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut page = String::new();
-    let mut n = 0;
-    for path in markdown_files(content) {
-        let text = fs::read_to_string(&path)?;
+    {
+        let text = fs::read_to_string(path)?;
         let (front, body) = split_front_matter(&text);
         let rel = path
             .strip_prefix(content)
-            .unwrap_or(&path)
+            .unwrap_or(path)
             .with_extension("");
         let dir = if rel.file_name().is_some_and(|f| f == "_index") {
             out_dir.join(rel.parent().unwrap_or(Path::new("")))
@@ -99,15 +116,14 @@ fn run(content: &Path, out_dir: &Path) -> std::io::Result<usize> {
         page.push_str(
             "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
         );
-        escape(title_of(front), &mut page);
+        escape(title_of(front), page);
         page.push_str("</title>\n</head>\n<body>\n<main>\n");
-        html::push_html(&mut page, Parser::new_ext(body, options));
+        html::push_html(page, Parser::new_ext(body, options));
         page.push_str("</main>\n</body>\n</html>\n");
         fs::create_dir_all(&dir)?;
-        fs::write(dir.join("index.html"), &page)?;
-        n += 1;
+        fs::write(dir.join("index.html"), &*page)?;
     }
-    Ok(n)
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -116,6 +132,14 @@ fn main() -> ExitCode {
         eprintln!("usage: floor CONTENT_DIR OUT_DIR");
         return ExitCode::from(2);
     };
+    if let Some(n) = std::env::var("FLOOR_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
     let start = Instant::now();
     match run(Path::new(content), Path::new(out)) {
         Ok(n) => {

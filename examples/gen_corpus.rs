@@ -3,7 +3,12 @@
 //! ```text
 //! cargo run --release --example gen_corpus -- OUT_DIR N_PAGES          # a factbook site
 //! cargo run --release --example gen_corpus -- --hugo OUT_DIR N_PAGES   # the same pages as a Hugo site
+//! cargo run --release --example gen_corpus -- --zola OUT_DIR N_PAGES   # shaped like a Zola site
 //! ```
+//!
+//! With `--zola` the corpus is shaped like a typical Zola site instead: sections of 100 pages,
+//! each with an `_index.md`, links between pages written as `@/sK/page-NNNNN.md`, custom fields
+//! under `[extra]` in every page's front matter, and build-time highlighting off (Zola's default).
 //!
 //! Pages are `content/sK/page-NNNNN.md`, 250 to a section, each about 1,200 words: TOML front
 //! matter (title, date, 2–3 tags), 3–6 `##`/`###` headings, paragraphs, a bullet list, a table, a
@@ -404,8 +409,11 @@ fn slug(text: &str) -> String {
     out
 }
 
-fn section_of(page: usize) -> usize {
-    page / PAGES_PER_SECTION + 1
+/// Pages per section in the Zola-shaped corpus.
+const ZOLA_PAGES_PER_SECTION: usize = 100;
+
+fn section_of(page: usize, per_section: usize) -> usize {
+    page / per_section + 1
 }
 
 fn page_name(page: usize) -> String {
@@ -416,6 +424,8 @@ struct Gen {
     rng: Rng,
     n_pages: usize,
     hugo: bool,
+    zola: bool,
+    per_section: usize,
 }
 
 impl Gen {
@@ -503,7 +513,13 @@ impl Gen {
     }
 
     fn link_to(&self, from: usize, to: usize) -> String {
-        let (fs, ts) = (section_of(from), section_of(to));
+        let (fs, ts) = (
+            section_of(from, self.per_section),
+            section_of(to, self.per_section),
+        );
+        if self.zola {
+            return format!("@/s{ts}/{}.md", page_name(to));
+        }
         match (self.hugo, fs == ts) {
             (false, true) => format!("{}.md", page_name(to)),
             (false, false) => format!("../s{ts}/{}.md", page_name(to)),
@@ -624,8 +640,19 @@ impl Gen {
             .join(", ");
 
         let mut out = format!(
-            "+++\ntitle = \"{title}\"\ndate = \"{y:04}-{mo:02}-{d:02}\"\ntags = [{tags}]\n+++\n\n"
+            "+++\ntitle = \"{title}\"\ndate = \"{y:04}-{mo:02}-{d:02}\"\ntags = [{tags}]\n"
         );
+        if self.zola {
+            let author = cap(self.rng.pick(WORDS));
+            let minutes = self.rng.range(2, 14);
+            let featured = self.rng.percent(10);
+            let summary = self.phrase(6, 12);
+            let _ = write!(
+                out,
+                "\n[extra]\nauthor = \"{author}\"\nreading_minutes = {minutes}\nfeatured = {featured}\nsummary = \"{summary}\"\n"
+            );
+        }
+        out.push_str("+++\n\n");
 
         let mut seen = HashSet::new();
         let n_headings = self.rng.range(3, 6);
@@ -783,7 +810,7 @@ fn write(path: &Path, text: &str) -> std::io::Result<()> {
     fs::write(path, text)
 }
 
-fn generate(out: &Path, n_pages: usize, hugo: bool) -> std::io::Result<()> {
+fn generate(out: &Path, n_pages: usize, hugo: bool, zola: bool) -> std::io::Result<()> {
     // Refuse to write over anything that is not an earlier corpus (with what Hugo leaves in its
     // source directory); clear an earlier corpus so that a smaller N leaves no stale pages.
     if out.exists() {
@@ -817,23 +844,35 @@ fn generate(out: &Path, n_pages: usize, hugo: bool) -> std::io::Result<()> {
         write(&out.join("layouts/_default/baseof.html"), HUGO_BASEOF)?;
         write(&out.join("layouts/_default/single.html"), HUGO_SINGLE)?;
         write(&out.join("layouts/_default/list.html"), HUGO_LIST)?;
+    } else if zola {
+        write(
+            &out.join("book.toml"),
+            "title = \"Bench\"\nbase_url = \"https://bench.example.org/\"\n\n[markdown]\nhighlight_code = false\n",
+        )?;
     } else {
         write(
             &out.join("book.toml"),
             "title = \"Bench\"\nbase_url = \"https://bench.example.org/\"\n",
         )?;
     }
+    let per_section = if zola {
+        ZOLA_PAGES_PER_SECTION
+    } else {
+        PAGES_PER_SECTION
+    };
     let mut g = Gen {
         rng: Rng(SEED),
         n_pages,
         hugo,
+        zola,
+        per_section,
     };
     let (intro, _) = g.paragraph(60, Vec::new());
     write(
         &content.join("_index.md"),
         &format!("+++\ntitle = \"Bench\"\n+++\n\n{}", intro.trim_end()),
     )?;
-    let n_sections = n_pages.div_ceil(PAGES_PER_SECTION);
+    let n_sections = n_pages.div_ceil(per_section);
     for s in 1..=n_sections {
         let (intro, _) = g.paragraph(40, Vec::new());
         let dir = content.join(format!("s{s}"));
@@ -847,7 +886,7 @@ fn generate(out: &Path, n_pages: usize, hugo: bool) -> std::io::Result<()> {
     }
     for page in 0..n_pages {
         let text = g.page(page) + "\n";
-        let dir = content.join(format!("s{}", section_of(page)));
+        let dir = content.join(format!("s{}", section_of(page, per_section)));
         let path: PathBuf = dir.join(format!("{}.md", page_name(page)));
         write(&path, &text)?;
     }
@@ -856,12 +895,14 @@ fn generate(out: &Path, n_pages: usize, hugo: bool) -> std::io::Result<()> {
 
 fn main() -> ExitCode {
     let mut hugo = false;
+    let mut zola = false;
     let mut positional = Vec::new();
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--hugo" => hugo = true,
+            "--zola" => zola = true,
             "-h" | "--help" => {
-                println!("usage: gen_corpus [--hugo] OUT_DIR N_PAGES");
+                println!("usage: gen_corpus [--hugo | --zola] OUT_DIR N_PAGES");
                 return ExitCode::SUCCESS;
             }
             _ => positional.push(arg),
@@ -876,16 +917,26 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: gen_corpus [--hugo] OUT_DIR N_PAGES");
+            eprintln!("usage: gen_corpus [--hugo | --zola] OUT_DIR N_PAGES");
             return ExitCode::from(2);
         }
     };
-    match generate(&out, n, hugo) {
+    if hugo && zola {
+        eprintln!("error: --hugo and --zola are two shapes; pick one");
+        return ExitCode::from(2);
+    }
+    match generate(&out, n, hugo, zola) {
         Ok(()) => {
             println!(
                 "wrote {n} pages to {}{}",
                 out.display(),
-                if hugo { " (Hugo)" } else { "" }
+                if hugo {
+                    " (Hugo)"
+                } else if zola {
+                    " (Zola-shaped)"
+                } else {
+                    ""
+                }
             );
             ExitCode::SUCCESS
         }

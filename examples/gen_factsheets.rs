@@ -1,8 +1,10 @@
-//! Writes a deterministic site with one typed collection of N fact sheets (and a small
-//! collection they refer to), for measuring what the comparison engine costs.
+//! Writes a deterministic site with one typed collection of N fact sheets of 15 fields (and a
+//! small collection they refer to, and one article per 20 sheets linking into them), for
+//! measuring what the comparison engine costs as collections grow.
 //!
-//! `cargo run --release --example gen_factsheets -- OUT_DIR 50` gives 50 sheets, so 1,225 pair
-//! pages plus tables, facets, rankings, charts and exports.
+//! `cargo run --release --example gen_factsheets -- OUT_DIR 1000` gives 1,000 sheets with the
+//! default `pairs = "related"`: about 5 pair pages per sheet plus tables, facets, rankings,
+//! charts and exports. `bench/scale.sh` times builds of 100, 1,000 and 10,000.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -39,6 +41,9 @@ title = "Products"
 singular = "product"
 dir = "products"
 columns = ["vendor", "kind", "released", "size"]
+sort_by = "released"
+order = "desc"
+related_by = ["family", "vendor", "kind", "released", "size"]
 
 [collections.products.fields]
 vendor = { type = "ref", to = "vendors", label = "Vendor", required = true }
@@ -51,6 +56,11 @@ ports = { type = "integer", label = "Ports", sourced = true }
 platforms = { type = "list", of = "enum", label = "Platforms", sourced = true, values = { linux = "Linux", mac = "macOS", windows = "Windows" } }
 homepage = { type = "url", label = "Homepage" }
 summary = { type = "text", label = "Summary" }
+family = { type = "string", label = "Family", required = true }
+region = { type = "enum", label = "Region", sourced = true, values = { americas = "Americas", emea = "Europe, Middle East and Africa", apac = "Asia-Pacific" } }
+weight = { type = "number", unit = "kg", label = "Weight", sourced = true, precision = 3 }
+efficiency = { type = "number", unit = "ops/J", label = "Efficiency", sourced = true }
+certified = { type = "bool", label = "Certified", sourced = true }
 
 [[collections.products.charts]]
 id = "size-over-time"
@@ -145,6 +155,35 @@ country = { type = "string", label = "Country", required = true }
             "platforms = {{ value = [{}], source = \"{src}\" }}",
             p.join(", ")
         );
+        let _ = writeln!(fm, "family = \"Family {}\"", i / 4);
+        let _ = writeln!(
+            fm,
+            "region = {{ value = \"{}\", source = \"{src}\" }}",
+            ["americas", "emea", "apac"][(next() % 3) as usize]
+        );
+        let _ = writeln!(
+            fm,
+            "weight = {{ value = {}.{:04}, source = \"{src}\" }}",
+            next() % 40,
+            next() % 10_000
+        );
+        if i % 7 == 0 {
+            let _ = writeln!(
+                fm,
+                "efficiency = {{ disclosure = \"not-applicable\", note = \"A passive product.\" }}"
+            );
+        } else {
+            let _ = writeln!(
+                fm,
+                "efficiency = {{ value = {}, source = \"{src}\" }}",
+                1 + next() % 5_000
+            );
+        }
+        let _ = writeln!(
+            fm,
+            "certified = {{ value = {}, source = \"{src}\" }}",
+            next() % 2 == 0
+        );
         let _ = writeln!(
             fm,
             "homepage = \"{src}\"\nsummary = \"A product used to measure comparison pages.\"\nlast_verified = \"2026-01-01\"\n+++"
@@ -154,6 +193,25 @@ country = { type = "string", label = "Country", required = true }
             "Product {i} is compared with [product 0](@/products/product-000.md)."
         );
         fs::write(out.join(format!("content/products/product-{i:03}.md")), fm)?;
+    }
+    // Articles that link into the collection: its sheets, its table and the compare-any page.
+    fs::create_dir_all(out.join("content/articles"))?;
+    for a in 0..n.div_ceil(20) {
+        let mut body = format!(
+            "+++\ntitle = \"Article {a}\"\ndate = \"2026-01-{:02}\"\n+++\nA survey of twenty products.\n\n",
+            1 + a % 28
+        );
+        for i in (a * 20)..((a + 1) * 20).min(n) {
+            let _ = writeln!(
+                body,
+                "- [Product {i}](@/products/product-{i:03}.md), or [compare it with another](@/compare/products/pick/?a=product-{i:03})"
+            );
+        }
+        let _ = writeln!(body, "\nSee [the whole table](@/compare/products).");
+        fs::write(
+            out.join(format!("content/articles/article-{a:03}.md")),
+            body,
+        )?;
     }
     Ok(())
 }
