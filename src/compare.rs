@@ -414,14 +414,12 @@ pub fn fields_view(site: &Site, c: usize) -> Value {
     )
 }
 
-/// One entry for templates: title, URL, every field's cell, and facet keys for filtering.
-pub fn entry_view(site: &Site, c: usize, e: usize) -> Value {
+/// An entry's view without its cells: slug, title, description, URL, `last_verified` and the
+/// facet keys the table filters by.
+fn entry_base(site: &Site, c: usize, e: usize) -> Value {
     let coll = &site.collections[c];
     let entry = &coll.entries[e];
     let doc = &site.docs[coll.docs[e]];
-    let cells: Vec<Value> = (0..coll.spec.fields.len())
-        .map(|fi| cell(site, c, fi, entry.facts[fi].as_ref()))
-        .collect();
     let mut facets = serde_json::Map::new();
     for (fi, f) in coll.spec.fields.iter().enumerate() {
         if !f.ty.is_facet() {
@@ -434,21 +432,12 @@ pub fn entry_view(site: &Site, c: usize, e: usize) -> Value {
         };
         facets.insert(f.name.clone(), json!(keys.join(" ")));
     }
-    let by_name: serde_json::Map<String, Value> = coll
-        .spec
-        .fields
-        .iter()
-        .zip(&cells)
-        .map(|(f, c)| (f.name.clone(), c.clone()))
-        .collect();
     json!({
         "slug": entry.slug,
         "title": entry_title(site, c, e),
-        "f": by_name,
         "description": doc.front.description,
         "url": entry_url(site, c, e),
         "last_verified": entry.last_verified.map(|d| d.to_string()),
-        "cells": cells,
         "facets": facets,
     })
 }
@@ -460,11 +449,13 @@ fn key_of(v: &FactValue) -> Option<String> {
     }
 }
 
-/// Precomputed entry views, built once per build and shared by every generated page: as JSON
-/// (for exports, sorting and filtering) and converted once to template values, whose arrays and
-/// maps are shared, so that a page's context is made of cheap clones.
+/// Precomputed entry views, built once per build and shared by every generated page. Each cell
+/// is converted to a template value once; an entry's `cells` and `f` hold clones of those, and
+/// template arrays and maps are reference-counted, so a cell's strings exist once however many
+/// pages show it (at 10,000 entries, five copies of every cell were 2 GB).
 pub struct Views {
-    pub entries: Vec<Vec<Value>>,
+    /// Per collection, entry and field: the raw value and the sort key (for `get_collection`).
+    pub keys: Vec<Vec<Vec<(Value, Value)>>>,
     /// Per collection and entry: the entry view.
     pub entries_tv: Vec<Vec<TValue>>,
     /// Per collection: every entry view, in entry order.
@@ -478,36 +469,69 @@ pub struct Views {
     pub collections_tv: Vec<TValue>,
 }
 
+/// One entry's parts of `Views`.
+type EntryParts = (Vec<(Value, Value)>, TValue, Vec<TValue>);
+
 impl Views {
     pub fn new(site: &Site) -> Views {
+        use rayon::prelude::*;
         let n = site.collections.len();
-        let entries: Vec<Vec<Value>> = (0..n)
+        let parts: Vec<Vec<EntryParts>> = (0..n)
             .map(|c| {
-                (0..site.collections[c].entries.len())
-                    .map(|e| entry_view(site, c, e))
-                    .collect()
-            })
-            .collect();
-        let entries_tv: Vec<Vec<TValue>> = entries
-            .iter()
-            .map(|es| es.iter().map(TValue::from_serializable).collect())
-            .collect();
-        let entry_lists_tv = entries_tv
-            .iter()
-            .map(|es| TValue::from(es.clone()))
-            .collect();
-        let cells_tv = entries
-            .iter()
-            .map(|es| {
-                es.iter()
+                let coll = &site.collections[c];
+                (0..coll.entries.len())
+                    .into_par_iter()
                     .map(|e| {
-                        e["cells"]
-                            .as_array()
-                            .map(|cs| cs.iter().map(TValue::from_serializable).collect())
-                            .unwrap_or_default()
+                        let mut keys = Vec::with_capacity(coll.spec.fields.len());
+                        let cells: Vec<TValue> = (0..coll.spec.fields.len())
+                            .map(|fi| {
+                                let v = cell(site, c, fi, coll.entries[e].facts[fi].as_ref());
+                                keys.push((v["raw"].clone(), v["sort"].clone()));
+                                TValue::from_serializable(&v)
+                            })
+                            .collect();
+                        let base = TValue::from_serializable(&entry_base(site, c, e));
+                        let mut map: BTreeMap<String, TValue> = base
+                            .as_map()
+                            .map(|m| {
+                                m.iter()
+                                    .map(|(k, v)| {
+                                        (k.as_str().unwrap_or_default().to_string(), v.clone())
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let by_name: BTreeMap<String, TValue> = coll
+                            .spec
+                            .fields
+                            .iter()
+                            .zip(&cells)
+                            .map(|(f, v)| (f.name.clone(), v.clone()))
+                            .collect();
+                        map.insert("f".into(), TValue::from(by_name));
+                        map.insert("cells".into(), TValue::from(cells.clone()));
+                        (keys, TValue::from(map), cells)
                     })
                     .collect()
             })
+            .collect();
+        let mut keys = Vec::with_capacity(n);
+        let mut entries_tv = Vec::with_capacity(n);
+        let mut cells_tv = Vec::with_capacity(n);
+        for coll in parts {
+            let (mut k, mut e, mut cl) = (Vec::new(), Vec::new(), Vec::new());
+            for (a, b, c) in coll {
+                k.push(a);
+                e.push(b);
+                cl.push(c);
+            }
+            keys.push(k);
+            entries_tv.push(e);
+            cells_tv.push(cl);
+        }
+        let entry_lists_tv = entries_tv
+            .iter()
+            .map(|es: &Vec<TValue>| TValue::from(es.clone()))
             .collect();
         let fields_tv: Vec<TValue> = (0..n)
             .map(|c| TValue::from_serializable(&fields_view(site, c)))
@@ -520,7 +544,7 @@ impl Views {
             .map(|c| TValue::from_serializable(&collection_view(site, c)))
             .collect();
         Views {
-            entries,
+            keys,
             entries_tv,
             entry_lists_tv,
             cells_tv,
@@ -798,61 +822,87 @@ fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Vec<(&'st
 
 /// `/data/NAME.json`: every entry with values, units and sources.
 pub fn export_json(site: &Site, c: usize) -> String {
+    use serde::ser::{SerializeSeq, SerializeStruct};
     let coll = &site.collections[c];
-    let entries: Vec<Value> = coll
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(ei, e)| {
-            let mut fields = serde_json::Map::new();
-            for (fi, f) in coll.spec.fields.iter().enumerate() {
-                let v = match &e.facts[fi] {
-                    None => continue,
-                    Some(Fact::Known {
-                        value,
-                        source,
-                        note,
-                        as_of,
-                    }) => json!({
-                        "value": raw_json(value),
-                        "unit": f.unit,
-                        "source": source,
-                        "note": note,
-                        "as_of": as_of.map(|d| d.to_string()),
-                    }),
-                    Some(Fact::Withheld {
-                        disclosure,
-                        source,
-                        note,
-                    }) => json!({
-                        "disclosure": disclosure,
-                        "source": source,
-                        "note": note,
-                    }),
-                };
-                fields.insert(f.name.clone(), v);
-            }
-            json!({
-                "slug": e.slug,
-                "title": entry_title(site, c, ei),
-                "url": site.absolute_url(&site.doc_paths[coll.docs[ei]]),
-                "last_verified": e.last_verified.map(|d| d.to_string()),
-                "fields": fields,
-            })
+    let entry = |ei: usize| -> Value {
+        let e = &coll.entries[ei];
+        let mut fields = serde_json::Map::new();
+        for (fi, f) in coll.spec.fields.iter().enumerate() {
+            let v = match &e.facts[fi] {
+                None => continue,
+                Some(Fact::Known {
+                    value,
+                    source,
+                    note,
+                    as_of,
+                }) => json!({
+                    "value": raw_json(value),
+                    "unit": f.unit,
+                    "source": source,
+                    "note": note,
+                    "as_of": as_of.map(|d| d.to_string()),
+                }),
+                Some(Fact::Withheld {
+                    disclosure,
+                    source,
+                    note,
+                }) => json!({
+                    "disclosure": disclosure,
+                    "source": source,
+                    "note": note,
+                }),
+            };
+            fields.insert(f.name.clone(), v);
+        }
+        json!({
+            "slug": e.slug,
+            "title": entry_title(site, c, ei),
+            "url": site.absolute_url(&site.doc_paths[coll.docs[ei]]),
+            "last_verified": e.last_verified.map(|d| d.to_string()),
+            "fields": fields,
         })
-        .collect();
+    };
     let schema: Vec<Value> = coll
         .spec
         .fields
         .iter()
         .map(|f| json!({"name": f.name, "label": f.label, "type": f.ty.name(), "unit": f.unit, "sourced": f.sourced, "values": f.ty.enum_values().map(|v| v.iter().map(|(k, l)| json!({"key": k, "label": l})).collect::<Vec<_>>())}))
         .collect();
-    let doc = json!({
-        "collection": coll.spec.name,
-        "title": coll.spec.title,
-        "fields": schema,
-        "entries": entries,
-    });
+    // Serialized entry by entry, so that the whole document never exists as one JSON tree (at
+    // 1,000 entries that tree was the largest thing in memory); keys in the sorted order a JSON
+    // object would give.
+    struct Entries<'a, F: Fn(usize) -> Value>(usize, &'a F);
+    impl<F: Fn(usize) -> Value> serde::Serialize for Entries<'_, F> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(self.0))?;
+            for ei in 0..self.0 {
+                seq.serialize_element(&(self.1)(ei))?;
+            }
+            seq.end()
+        }
+    }
+    struct Doc<'a, F: Fn(usize) -> Value> {
+        name: &'a str,
+        title: &'a str,
+        fields: &'a [Value],
+        entries: Entries<'a, F>,
+    }
+    impl<F: Fn(usize) -> Value> serde::Serialize for Doc<'_, F> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut st = s.serialize_struct("Doc", 4)?;
+            st.serialize_field("collection", self.name)?;
+            st.serialize_field("entries", &self.entries)?;
+            st.serialize_field("fields", self.fields)?;
+            st.serialize_field("title", self.title)?;
+            st.end()
+        }
+    }
+    let doc = Doc {
+        name: &coll.spec.name,
+        title: &coll.spec.title,
+        fields: &schema,
+        entries: Entries(coll.entries.len(), &entry),
+    };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s

@@ -124,6 +124,10 @@ pub struct BuildOptions {
     pub deny_warnings: bool,
     /// False for `check`: everything is done but nothing is written.
     pub write: bool,
+    /// Without `write`: keep every rendered page in the result (`serve` serves them from
+    /// memory). `factbook check` does not: each page is scanned for the link check and dropped,
+    /// so its memory is that of the pages rendering at once, not of the whole site.
+    pub keep_pages: bool,
 }
 
 /// What a build did.
@@ -233,7 +237,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         None
     };
     let template_sources = templates.sources.clone();
-    let sink = staging.as_ref().map(WriteAndScan);
+    let sink = (opts.write || !opts.keep_pages).then_some(WriteAndScan(staging.as_ref()));
     let (mut artifacts, scans) = render::render_site(
         Arc::clone(&site),
         pre,
@@ -296,16 +300,19 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     )
 }
 
-/// A build's page sink: each page written to the staging directory as it renders, its links and
-/// ids kept for the check.
-struct WriteAndScan<'a>(&'a output::Staging);
+/// A build's page sink: each page written to the staging directory as it renders (when there is
+/// one: `check` has none), its links and ids kept for the check, the page itself dropped.
+struct WriteAndScan<'a>(Option<&'a output::Staging>);
 
 impl render::PageSink for WriteAndScan<'_> {
     type Kept = check::PageScan;
 
     fn page(&self, path: &str, html: String) -> Result<check::PageScan, Diagnostic> {
         let scan = check::scan_page(&html);
-        self.0.put(path, html.as_bytes()).map_err(|e| {
+        let Some(staging) = self.0 else {
+            return Ok(scan);
+        };
+        staging.put(path, html.as_bytes()).map_err(|e| {
             Diagnostic::error("io", format!("cannot write `{path}`: {e}"))
                 .at_path(path.to_string())
                 .help("check that the output directory is writable and the disk is not full; the previous output was left as it was")

@@ -124,6 +124,7 @@ fn options(site: &SiteArgs, deny_warnings: bool, write: bool) -> BuildOptions {
         },
         deny_warnings,
         write,
+        keep_pages: false,
     }
 }
 

@@ -802,23 +802,18 @@ fn register_functions(tera: &mut Tera, slot: &Arc<RwLock<Option<Arc<Shared>>>>) 
                 })?;
                 let want: &str = kwargs.must_get("filter_value")?;
                 entries.retain(|&e| {
-                    s.views.entries[c][e]["cells"][fi]["raw"]
-                        .as_str()
-                        .map_or_else(
-                            || {
-                                s.views.entries[c][e]["cells"][fi]["raw"]
-                                    .as_array()
-                                    .is_some_and(|a| a.iter().any(|v| v == want))
-                            },
-                            |v| v == want,
-                        )
+                    let raw = &s.views.keys[c][e][fi].0;
+                    raw.as_str().map_or_else(
+                        || raw.as_array().is_some_and(|a| a.iter().any(|v| v == want)),
+                        |v| v == want,
+                    )
                 });
             }
             if let Some(field) = kwargs.get::<&str>("sort_by")? {
                 let fi = spec.field_index(field).ok_or_else(|| {
                     tera::Error::message(format!("get_collection: `{name}` has no field `{field}`"))
                 })?;
-                let key = |e: usize| &s.views.entries[c][e]["cells"][fi]["sort"];
+                let key = |e: usize| &s.views.keys[c][e][fi].1;
                 let desc = kwargs.get::<&str>("order")? == Some("desc");
                 // Missing values go last in either order.
                 entries.sort_by(|&a, &b| {

@@ -59,6 +59,7 @@ fn drafts_are_left_out_unless_asked_for() {
         },
         deny_warnings: false,
         write: true,
+        keep_pages: false,
     });
     assert!(with.ok());
     assert!(

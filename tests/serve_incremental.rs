@@ -38,6 +38,7 @@ fn options(root: &Path) -> BuildOptions {
         overrides: Default::default(),
         deny_warnings: false,
         write: false,
+        keep_pages: true,
     }
 }
 

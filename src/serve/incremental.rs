@@ -137,6 +137,7 @@ impl Incremental {
         Incremental {
             opts: BuildOptions {
                 write: false,
+                keep_pages: true,
                 ..opts.clone()
             },
             state: None,

@@ -43,6 +43,7 @@ pub fn build_to(root: &Path, out: &Path) -> BuildResult {
         },
         deny_warnings: false,
         write: true,
+        keep_pages: false,
     })
 }
 
@@ -53,6 +54,7 @@ pub fn check(root: &Path) -> BuildResult {
         overrides: Overrides::default(),
         deny_warnings: false,
         write: false,
+        keep_pages: false,
     })
 }
 
