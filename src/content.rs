@@ -252,6 +252,26 @@ fn parse_front_matter(
             .unwrap_or(serde_json::Value::Null),
         ..FrontMatter::default()
     };
+    fm.aliases.retain(|alias| {
+        let escapes = alias.value.contains(['\\', '\0'])
+            || alias.value.split('/').any(|segment| segment == "..");
+        if escapes {
+            diags.push(
+                Diagnostic::error(
+                    "front-matter",
+                    format!("alias `{}` would be written outside the site", alias.value),
+                )
+                .label(
+                    Span::new(source, alias.span.clone()),
+                    "`..` is not allowed in an alias",
+                )
+                .help(
+                    "write the old address from the site's root, e.g. `/old/page/` or `/old.html`",
+                ),
+            );
+        }
+        !escapes
+    });
     if is_section {
         if let Some(s) = r.string("sort_by", diags) {
             fm.sort_by = match s.value.as_str() {

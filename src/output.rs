@@ -182,8 +182,18 @@ impl Staging {
         })
     }
 
-    /// Where `path` goes in the staging directory, its directory made.
+    /// Where `path` goes in the staging directory, its directory made. A path that would leave
+    /// the directory (`..`, an absolute path) is refused: every output stays inside the output.
     fn dest(&self, path: &str) -> io::Result<PathBuf> {
+        let inside = Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{path}` would be outside the output directory"),
+            ));
+        }
         let dest = self.dir.join(path);
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent)?;
@@ -338,5 +348,23 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match fs::metadata(path) {
         Ok(m) if m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|b| b == bytes),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_that_leave_the_output_directory_are_refused() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("site/public");
+        let staging = Staging::begin(&out).expect("staging");
+        for path in ["../../precious.html", "a/../../b.html", "/etc/x.html"] {
+            assert!(staging.put(path, b"x").is_err(), "{path}");
+        }
+        staging.put("a/ok.html", b"x").expect("a path inside");
+        assert!(!tmp.path().join("precious.html").exists());
+        assert!(!tmp.path().join("site/b.html").exists());
     }
 }

@@ -35,6 +35,7 @@ invalid_case!(value_not_in_enum, "enum-value");
 invalid_case!(ref_to_missing_entry, "missing-ref");
 invalid_case!(missing_required_field, "missing-required");
 invalid_case!(missing_source, "missing-source");
+invalid_case!(alias_outside_the_output, "alias-outside");
 
 #[test]
 fn every_problem_in_a_stage_is_reported_at_once() {
