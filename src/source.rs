@@ -161,6 +161,13 @@ pub fn walk(dir: &Path, shown_prefix: &str, diags: &mut Diagnostics) -> Vec<Foun
                 });
             }
             Ok(_) => {}
+            // An entry that cannot be read (an editor's lock file, which Emacs makes as a
+            // dangling link `.#name.md`) is still ignored if its name is.
+            Err(err)
+                if err
+                    .path()
+                    .and_then(Path::file_name)
+                    .is_some_and(|n| is_ignored_name(&n.to_string_lossy())) => {}
             Err(err) => {
                 let shown = |p: &Path| match p.strip_prefix(dir) {
                     Ok(rel) => format!("{shown_prefix}/{}", rel.display()),
@@ -235,6 +242,26 @@ mod tests {
                 "`content/a/loop` is a symbolic link back to `content/`, which contains it",
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn editor_lock_files_that_are_dangling_links_are_ignored() {
+        // Issue 13: Emacs's lock file `.#a.md`, a link to `user@host.1234` that does not
+        // exist, failed the build.
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let content = tmp.path().join("content");
+        std::fs::create_dir_all(content.join("sub")).expect("mkdir");
+        std::fs::write(content.join("a.md"), "x").expect("write");
+        std::os::unix::fs::symlink("user@host.1234:1700000000", content.join(".#a.md"))
+            .expect("link");
+        std::os::unix::fs::symlink("user@host.1234:1700000000", content.join("sub/.#b.md"))
+            .expect("link");
+        let mut diags = Diagnostics::new();
+        let files = walk(&content, "content", &mut diags);
+        assert!(diags.is_empty(), "{:?}", diags.items());
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].rel, "a.md");
     }
 
     #[test]
