@@ -648,7 +648,7 @@ fn page_view(site: &Site, doc: usize) -> Value {
             tag.insert("name", s(t));
             tag.insert(
                 "url",
-                Value::from(site.url(&format!("tags/{}/", markdown::slugify(t)))),
+                Value::from(site.url(&format!("tags/{}/", crate::content::tag_slug(t)))),
             );
             Value::from(tag)
         })

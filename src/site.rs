@@ -9,10 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::compare;
 use crate::config::Config;
-use crate::content::{Doc, SortBy};
+use crate::content::{Doc, SortBy, tag_slug};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::facts::{Entry, type_entry};
-use crate::markdown::slugify;
 
 /// Index of a `Page` in `Site::pages`.
 pub type PageId = usize;
@@ -378,7 +377,7 @@ pub fn resolve(
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, doc) in docs.iter().enumerate() {
         for t in &doc.front.tags {
-            let slug = slugify(t);
+            let slug = tag_slug(t);
             tags.entry(slug)
                 .or_insert_with(|| (t.clone(), Vec::new()))
                 .1

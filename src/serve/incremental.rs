@@ -314,7 +314,7 @@ impl Incremental {
         if views_changed {
             for &d in &touched {
                 for t in &site.docs[d].front.tags {
-                    tags.insert(crate::markdown::slugify(t));
+                    tags.insert(crate::content::tag_slug(t));
                 }
             }
             for (t, bl) in site.backlinks.iter().enumerate() {
