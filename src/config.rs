@@ -228,21 +228,21 @@ pub fn parse_config(
         base_url.push('/');
     }
     let base_path = base_path_of(&base_url);
-    if overrides.base_url.is_none() {
-        if let Some(node) = &base_url_node {
-            if !(node.value.starts_with("http://")
-                || node.value.starts_with("https://")
-                || node.value.starts_with('/'))
-            {
-                diags.push(
-                    Diagnostic::error(
-                        "config",
-                        "`base_url` must be an absolute URL or start with `/`",
-                    )
+    if let Some(url) = &overrides.base_url {
+        if let Some(why) = crate::url::base_url_problem(url) {
+            diags.push(
+                Diagnostic::error("config", format!("{why} (`--base-url {url}`)"))
+                    .at_path("--base-url")
+                    .help("pass e.g. `--base-url https://example.org/`"),
+            );
+        }
+    } else if let Some(node) = &base_url_node {
+        if let Some(why) = crate::url::base_url_problem(&node.value) {
+            diags.push(
+                Diagnostic::error("config", why)
                     .label(r.span(&node.span), "")
                     .help("write e.g. `base_url = \"https://example.org/\"`"),
-                );
-            }
+            );
         }
     }
     let language = r

@@ -37,6 +37,7 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod url;
 pub mod value;
 
 use std::path::{Path, PathBuf};

@@ -697,6 +697,18 @@ fn check_links(site: &Site, diags: &mut Diagnostics) -> Vec<Vec<usize>> {
             let mut broken = Vec::new();
             let mut targets = Vec::new();
             for link in &doc.scan.links {
+                if let Some(scheme) = crate::url::unsafe_scheme(&link.dest) {
+                    let what = if link.is_image { "image" } else { "link" };
+                    broken.push(
+                        Diagnostic::error("link", format!("{what} to a `{scheme}:` URL"))
+                            .label(
+                                Span::new(doc.source, link.span.clone()),
+                                "would run code in the reader's browser",
+                            )
+                            .help("link to a page or to an `https://` address; `data:` is allowed for images only (`data:image/…`)"),
+                    );
+                    continue;
+                }
                 match site.resolve_link(Some(i), &link.dest) {
                     LinkTarget::Missing { what, suggestion } => {
                         let d = Diagnostic::error("link", format!("broken link: {what}")).label(
@@ -731,6 +743,17 @@ fn check_links(site: &Site, diags: &mut Diagnostics) -> Vec<Vec<usize>> {
         }
     }
     for nav in &site.config.nav {
+        if let Some(scheme) = crate::url::unsafe_scheme(&nav.url.value) {
+            diags.push(
+                Diagnostic::error("link", format!("nav link to a `{scheme}:` URL"))
+                    .label(
+                        Span::new(site.config.source, nav.url.span.clone()),
+                        "would run code in the reader's browser",
+                    )
+                    .help("point `url` at a content file (`@/articles/_index.md`), a site path (`/compare/`) or an `https://` address"),
+            );
+            continue;
+        }
         if let LinkTarget::Missing { what, suggestion } = site.resolve_link(None, &nav.url.value) {
             let mut d = Diagnostic::error("link", format!("broken nav link: {what}"))
                 .label(Span::new(site.config.source, nav.url.span.clone()), "");
