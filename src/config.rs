@@ -16,6 +16,8 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub output_dir: Option<PathBuf>,
     pub drafts: bool,
+    /// Replace the output directory even when factbook did not make it (`build --force`).
+    pub force: bool,
 }
 
 /// Markdown rendering switches.

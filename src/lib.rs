@@ -221,6 +221,20 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
             .at_path(output_dir.display().to_string())
             .help("check that the directory is writable and the disk is not full; the previous output was left as it was")
     };
+    if opts.write && !opts.overrides.force {
+        if let Some(why) = output::foreign_output(&output_dir) {
+            let d = Diagnostic::error("output", format!("refusing to replace the output directory: {why}"))
+                .help("a build replaces its output directory whole, deleting what it holds: choose a new or empty directory, or run `factbook build --force` if everything in it may go");
+            diags.push(match &site.config.output_dir_span {
+                Some(span) => d.label(
+                    diag::Span::new(site.config.source, span.clone()),
+                    "set here",
+                ),
+                None => d.at_path(output_dir.display().to_string()),
+            });
+            return result(sources, diags, Some(site), Vec::new(), None, None);
+        }
+    }
     let staging = if opts.write {
         match output::Staging::begin(&output_dir) {
             Ok(s) => Some(s),

@@ -134,6 +134,28 @@ pub fn static_artifacts(files: &[crate::source::FoundFile]) -> Vec<Artifact> {
     out
 }
 
+/// The file written into every output directory, so that a later build knows the directory is
+/// its own to replace.
+pub const MARKER: &str = ".factbook-output";
+
+/// Why replacing the directory `out` could delete someone's files, if it could. A build
+/// replaces only a missing or empty directory, one holding `MARKER`, or the output of a
+/// factbook older than the marker: one with the built-in theme's `factbook.css` and
+/// `factbook.js` at its top, files no other tool writes under those names.
+pub fn foreign_output(out: &Path) -> Option<String> {
+    let mut entries = fs::read_dir(out).ok()?;
+    if entries.next().is_none()
+        || out.join(MARKER).is_file()
+        || (out.join("factbook.css").is_file() && out.join("factbook.js").is_file())
+    {
+        return None;
+    }
+    Some(format!(
+        "`{}` holds files that factbook did not write",
+        out.display()
+    ))
+}
+
 /// How a write went.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WriteStats {
@@ -229,6 +251,10 @@ impl Staging {
             }
             ArtifactContent::Written => Ok(()),
         })?;
+        fs::write(
+            self.dir.join(MARKER),
+            "This directory is factbook's output: the next build replaces it whole.\n",
+        )?;
         // Swap: move the old tree aside, the new one in, then delete the old one.
         let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
         let name = self
