@@ -58,6 +58,8 @@ pub struct Config {
     pub drafts: bool,
     pub collections: Vec<CollectionSpec>,
     pub extra: serde_json::Value,
+    /// Whether symbolic links under the site may point outside it (`allow_external_symlinks`).
+    pub allow_external_symlinks: bool,
 }
 
 /// A typed collection of fact sheets: `[collections.NAME]`.
@@ -190,6 +192,7 @@ const TOP_KEYS: &[&str] = &[
     "nav",
     "collections",
     "extra",
+    "allow_external_symlinks",
 ];
 
 /// Parses and validates `book.toml`. Returns `None` only when the file cannot be read as TOML;
@@ -314,6 +317,7 @@ pub fn parse_config(
         .take("extra")
         .map(|n| n.value.to_json())
         .unwrap_or(serde_json::Value::Null);
+    let allow_external_symlinks = r.bool("allow_external_symlinks", diags).unwrap_or(false);
     r.finish(TOP_KEYS, diags);
     Some(Config {
         source,
@@ -333,6 +337,7 @@ pub fn parse_config(
         drafts: overrides.drafts,
         collections,
         extra,
+        allow_external_symlinks,
     })
 }
 

@@ -101,16 +101,20 @@ pub(crate) struct SiteFiles {
 }
 
 impl SiteFiles {
-    pub(crate) fn discover(root: &Path, diags: &mut Diagnostics) -> SiteFiles {
-        let content_files = source::walk(&root.join("content"), "content", diags);
+    /// Symbolic links that lead outside `root` are refused unless `config` allows them.
+    pub(crate) fn discover(root: &Path, config: &Config, diags: &mut Diagnostics) -> SiteFiles {
+        let confine = (!config.allow_external_symlinks).then_some(root);
+        let walk =
+            |dir: &str, diags: &mut Diagnostics| source::walk(&root.join(dir), dir, confine, diags);
+        let content_files = walk("content", diags);
         let (md_files, content_assets) = content_files
             .into_iter()
             .partition(|f| f.rel.ends_with(".md"));
         SiteFiles {
             md_files,
             content_assets,
-            template_files: source::walk(&root.join("templates"), "templates", diags),
-            static_files: source::walk(&root.join("static"), "static", diags),
+            template_files: walk("templates", diags),
+            static_files: walk("static", diags),
         }
     }
 }
@@ -184,7 +188,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         content_assets,
         template_files,
         static_files,
-    } = SiteFiles::discover(&opts.root, &mut diags);
+    } = SiteFiles::discover(&opts.root, &config, &mut diags);
     lap("discover");
     let docs = parse_content(&config, &md_files, &mut sources, &mut diags);
     let user_templates: Vec<(String, source::SourceId)> =

@@ -272,3 +272,39 @@ fn output_dir_in_book_toml_holding_other_files_is_refused_there() {
     assert!(stderr.contains("--> book.toml:1:14"), "{stderr}");
     assert!(root.join("docs-out/notes.txt").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_the_site_are_refused_unless_book_toml_allows_them() {
+    // Issue 13: `content/x.txt -> /proc/self/environ` published the build's environment.
+    let site = copy_fixture("basic");
+    let root = site.path();
+    std::os::unix::fs::symlink("/proc/self/environ", root.join("content/x.txt")).expect("link");
+    let out = tempfile::tempdir().expect("tempdir");
+    let build = || {
+        factbook()
+            .args(["build", "--root"])
+            .arg(root)
+            .arg("--output")
+            .arg(out.path())
+            .assert()
+    };
+    let refused = build().code(1);
+    let stderr = stderr_of(&refused);
+    assert!(
+        stderr.contains("--> content/x.txt")
+            && stderr.contains("is a symbolic link to `/proc/")
+            && stderr.contains("allow_external_symlinks = true"),
+        "{stderr}"
+    );
+    assert!(!out.path().join("x.txt").exists());
+
+    let book = read(&root.join("book.toml"));
+    std::fs::write(
+        root.join("book.toml"),
+        format!("allow_external_symlinks = true\n{book}"),
+    )
+    .expect("write");
+    build().success();
+    assert!(out.path().join("x.txt").exists());
+}

@@ -670,7 +670,7 @@ fn general(
         content_assets,
         template_files,
         static_files,
-    } = crate::SiteFiles::discover(&opts.root, &mut diags);
+    } = crate::SiteFiles::discover(&opts.root, &config, &mut diags);
 
     // Parse, reusing docs whose text did not change.
     let read = crate::read_all(&md_files, "content", &mut sources, &mut diags);
