@@ -102,7 +102,7 @@ impl Scale {
     fn new(values: impl Iterator<Item = f64>, log: bool, from: f64, to: f64) -> Scale {
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         for v in values {
-            if log && v <= 0.0 {
+            if !v.is_finite() || (log && v <= 0.0) {
                 continue;
             }
             min = min.min(v);
@@ -113,15 +113,24 @@ impl Scale {
         }
         if log {
             min = 10f64.powf(min.log10().floor());
-            max = 10f64.powf(max.log10().ceil());
+            max = 10f64.powf(max.log10().ceil()).min(f64::MAX);
             if min == max {
                 max *= 10.0;
             }
         } else {
-            let span = if max > min { max - min } else { 1.0 };
-            let step = nice_step(span / 5.0);
-            min = (min / step).floor() * step;
-            max = (max / step).ceil() * step;
+            // A range of ±1e308 overflows to infinity: the largest finite span stands for it.
+            let span = if max > min {
+                (max - min).min(f64::MAX)
+            } else {
+                1.0
+            };
+            // A step finer than the values' own precision (equal values at 1e15, or close ones
+            // at 1e16) could not move from one tick to the next: widen such a range to a
+            // billionth of the values' magnitude.
+            let resolution = min.abs().max(max.abs()) * 1e-9;
+            let step = nice_step((span / 5.0).max(resolution));
+            min = ((min / step).floor() * step).max(-f64::MAX);
+            max = ((max / step).ceil() * step).min(f64::MAX);
             if min == max {
                 max = min + step;
             }
@@ -139,7 +148,13 @@ impl Scale {
         let t = if self.log {
             (v.log10() - self.min.log10()) / (self.max.log10() - self.min.log10())
         } else {
-            (v - self.min) / (self.max - self.min)
+            let range = self.max - self.min;
+            if range.is_finite() {
+                (v - self.min) / range
+            } else {
+                // Halved (exactly, in binary) so that a range of ±1e308 does not overflow.
+                (v / 2.0 - self.min / 2.0) / (self.max / 2.0 - self.min / 2.0)
+            }
         };
         self.from + t * (self.to - self.from)
     }
@@ -150,19 +165,33 @@ impl Scale {
                 self.min.log10().round() as i32,
                 self.max.log10().round() as i32,
             );
-            (a..=b).map(|e| 10f64.powi(e)).collect()
+            (a..=b.min(a + MAX_TICKS)).map(|e| 10f64.powi(e)).collect()
         } else {
-            let step = nice_step((self.max - self.min) / 5.0);
-            let mut out = Vec::new();
-            let mut v = self.min;
-            while v <= self.max + step * 1e-9 {
-                out.push((v / step).round() * step);
-                v += step;
-            }
-            out
+            let range = self.max - self.min;
+            let step = nice_step(if range.is_finite() {
+                range / 5.0
+            } else {
+                self.max / 5.0 - self.min / 5.0
+            });
+            // Counted, not accumulated: adding a step too small for the values' precision
+            // would never reach the end.
+            let first = (self.min / step).round();
+            let count = ((self.max / step - self.min / step) + 1e-9).floor();
+            let count = if count.is_finite() {
+                count.max(0.0)
+            } else {
+                0.0
+            };
+            (0..=(count as i32).min(MAX_TICKS))
+                .map(|i| (first + f64::from(i)) * step)
+                .filter(|t| t.is_finite())
+                .collect()
         }
     }
 }
+
+/// More ticks than any axis can show; a bound on the tick loop whatever the range.
+const MAX_TICKS: i32 = 50;
 
 fn nice_step(raw: f64) -> f64 {
     if raw <= 0.0 || !raw.is_finite() {
@@ -179,7 +208,7 @@ fn nice_step(raw: f64) -> f64 {
     } else {
         10.0
     };
-    nice * mag
+    (nice * mag).min(f64::MAX)
 }
 
 fn tick_label(v: f64, is_date: bool) -> String {
@@ -219,7 +248,12 @@ pub fn chart_view(site: &Site, c: usize, chart: &ChartSpec) -> Value {
             }
         };
         match (get(xi), get(yi)) {
-            (Ok(x), Ok(y)) if (!chart.log_x || x > 0.0) && (!chart.log_y || y > 0.0) => {
+            (Ok(x), Ok(y))
+                if x.is_finite()
+                    && y.is_finite()
+                    && (!chart.log_x || x > 0.0)
+                    && (!chart.log_y || y > 0.0) =>
+            {
                 let category = ci.and_then(|ci| match e.facts[ci].as_ref().and_then(Fact::value) {
                     Some(FactValue::Enum(s) | FactValue::Ref(s)) => Some(s.clone()),
                     _ => None,
@@ -235,6 +269,9 @@ pub fn chart_view(site: &Site, c: usize, chart: &ChartSpec) -> Value {
                 let why = match (x, y) {
                     (Err(why), _) => format!("{}: {why}", spec.fields[xi].label),
                     (_, Err(why)) => format!("{}: {why}", spec.fields[yi].label),
+                    (Ok(x), Ok(y)) if !x.is_finite() || !y.is_finite() => {
+                        "not a finite number".to_string()
+                    }
                     _ => "zero on a log scale".to_string(),
                 };
                 missing.push(json!({
@@ -394,6 +431,35 @@ mod tests {
         assert_eq!((s.min, s.max), (1.0, 1000.0));
         assert_eq!(s.ticks(), vec![1.0, 10.0, 100.0, 1000.0]);
         assert!((s.px(10.0) - 100.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn linear_scale_of_huge_or_equal_values_ends() {
+        // Issue 13: equal values at ≥ 1e15 and a range of ±1e308 looped forever.
+        for values in [
+            vec![1e15, 1e15],
+            vec![3e17, 3e17],
+            vec![1e16, 1e16 + 2.0],
+            vec![-1e308, 1e308],
+            vec![f64::MAX, -f64::MAX],
+            vec![f64::MAX],
+            vec![5e-324, 5e-324],
+            vec![f64::NAN, f64::INFINITY, 2.0],
+        ] {
+            let s = Scale::new(values.iter().copied(), false, 0.0, 100.0);
+            let ticks = s.ticks();
+            assert!(
+                !ticks.is_empty() && ticks.len() <= 51,
+                "{values:?}: {ticks:?}"
+            );
+            assert!(ticks.iter().all(|t| t.is_finite()), "{values:?}: {ticks:?}");
+            for v in values.iter().filter(|v| v.is_finite()) {
+                let px = s.px(*v);
+                assert!((0.0..=100.0).contains(&px), "{values:?}: {v} at {px}");
+            }
+            let log = Scale::new(values.iter().copied(), true, 0.0, 100.0);
+            assert!(log.ticks().len() <= 51, "{values:?}");
+        }
     }
 
     #[test]

@@ -1028,6 +1028,18 @@ pub fn export_csv(site: &Site, c: usize) -> String {
 }
 
 fn csv_field(s: &str) -> String {
+    // A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage
+    // return before one) as a formula: such text gets a leading `'`, as OWASP recommends, so it
+    // opens as text. A number (`-3.5`) cannot be a formula and stays a number.
+    let formula_like = s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && !s.parse::<f64>().is_ok_and(f64::is_finite);
+    let neutralised;
+    let s = if formula_like {
+        neutralised = format!("'{s}");
+        neutralised.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -1050,5 +1062,21 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+        // Issue 13: values starting with `=`, `+`, `-`, `@`, tab or CR were exported as they are.
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\t=1"), "'\t=1");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
+        // Numbers stay numbers; text that merely contains the characters is left alone.
+        assert_eq!(csv_field("-3.5"), "-3.5");
+        assert_eq!(csv_field("+7"), "+7");
+        assert_eq!(csv_field("a=b"), "a=b");
+        assert_eq!(csv_field("-inf"), "'-inf");
     }
 }

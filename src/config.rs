@@ -16,6 +16,8 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub output_dir: Option<PathBuf>,
     pub drafts: bool,
+    /// Replace the output directory even when factbook did not make it (`build --force`).
+    pub force: bool,
 }
 
 /// Markdown rendering switches.
@@ -56,6 +58,8 @@ pub struct Config {
     pub drafts: bool,
     pub collections: Vec<CollectionSpec>,
     pub extra: serde_json::Value,
+    /// Whether symbolic links under the site may point outside it (`allow_external_symlinks`).
+    pub allow_external_symlinks: bool,
 }
 
 /// A typed collection of fact sheets: `[collections.NAME]`.
@@ -237,6 +241,7 @@ const TOP_KEYS: &[&str] = &[
     "nav",
     "collections",
     "extra",
+    "allow_external_symlinks",
 ];
 
 /// Parses and validates `book.toml`. Returns `None` only when the file cannot be read as TOML;
@@ -277,21 +282,21 @@ pub fn parse_config(
         base_url.push('/');
     }
     let base_path = base_path_of(&base_url);
-    if overrides.base_url.is_none() {
-        if let Some(node) = &base_url_node {
-            if !(node.value.starts_with("http://")
-                || node.value.starts_with("https://")
-                || node.value.starts_with('/'))
-            {
-                diags.push(
-                    Diagnostic::error(
-                        "config",
-                        "`base_url` must be an absolute URL or start with `/`",
-                    )
+    if let Some(url) = &overrides.base_url {
+        if let Some(why) = crate::url::base_url_problem(url) {
+            diags.push(
+                Diagnostic::error("config", format!("{why} (`--base-url {url}`)"))
+                    .at_path("--base-url")
+                    .help("pass e.g. `--base-url https://example.org/`"),
+            );
+        }
+    } else if let Some(node) = &base_url_node {
+        if let Some(why) = crate::url::base_url_problem(&node.value) {
+            diags.push(
+                Diagnostic::error("config", why)
                     .label(r.span(&node.span), "")
                     .help("write e.g. `base_url = \"https://example.org/\"`"),
-                );
-            }
+            );
         }
     }
     let language = r
@@ -361,6 +366,7 @@ pub fn parse_config(
         .take("extra")
         .map(|n| n.value.to_json())
         .unwrap_or(serde_json::Value::Null);
+    let allow_external_symlinks = r.bool("allow_external_symlinks", diags).unwrap_or(false);
     r.finish(TOP_KEYS, diags);
     Some(Config {
         source,
@@ -380,6 +386,7 @@ pub fn parse_config(
         drafts: overrides.drafts,
         collections,
         extra,
+        allow_external_symlinks,
     })
 }
 

@@ -72,6 +72,28 @@ impl Doc {
     }
 }
 
+/// The slug of a tag's page, `tags/SLUG/`: its words lowercased and joined by `-`, as Zola and
+/// Hugo make them, but with the symbols that tell tags apart spelled out, so that `C++`
+/// (`c-plus-plus`) and `C#` (`c-sharp`) do not merge with `C`. Tags that differ only in case,
+/// spaces or other punctuation (`Open source`, `open-source`) share a page. Empty when the tag
+/// has no letters or digits (front matter refuses such tags).
+pub fn tag_slug(tag: &str) -> String {
+    if !tag.contains(['+', '#', '&', '@']) {
+        return markdown::slugify(tag);
+    }
+    let mut spelled = String::with_capacity(tag.len() + 16);
+    for c in tag.chars() {
+        match c {
+            '+' => spelled.push_str(" plus "),
+            '#' => spelled.push_str(" sharp "),
+            '&' => spelled.push_str(" and "),
+            '@' => spelled.push_str(" at "),
+            c => spelled.push(c),
+        }
+    }
+    markdown::slugify(&spelled)
+}
+
 /// Where the front matter is in a file.
 #[derive(Debug, PartialEq)]
 pub enum FrontMatterBlock {
@@ -254,6 +276,26 @@ fn parse_front_matter(
             .unwrap_or(serde_json::Value::Null),
         ..FrontMatter::default()
     };
+    fm.aliases.retain(|alias| {
+        let escapes = alias.value.contains(['\\', '\0'])
+            || alias.value.split('/').any(|segment| segment == "..");
+        if escapes {
+            diags.push(
+                Diagnostic::error(
+                    "front-matter",
+                    format!("alias `{}` would be written outside the site", alias.value),
+                )
+                .label(
+                    Span::new(source, alias.span.clone()),
+                    "`..` is not allowed in an alias",
+                )
+                .help(
+                    "write the old address from the site's root, e.g. `/old/page/` or `/old.html`",
+                ),
+            );
+        }
+        !escapes
+    });
     if is_section {
         if let Some(s) = r.string("sort_by", diags) {
             fm.sort_by = match s.value.as_str() {
@@ -302,6 +344,22 @@ fn parse_front_matter(
         .strings("tags", diags)
         .unwrap_or_default()
         .into_iter()
+        .filter(|t| {
+            // A tag without letters or digits would have an empty slug: its page would be
+            // written over the list of tags, `/tags/`.
+            let named = t.value.chars().any(char::is_alphanumeric);
+            if !named {
+                diags.push(
+                    Diagnostic::error(
+                        "front-matter",
+                        format!("tag `{}` has no letters or digits", t.value),
+                    )
+                    .label(Span::new(source, t.span.clone()), "")
+                    .help("a tag's page address is made from its letters and digits: name the tag, or remove it"),
+                );
+            }
+            named
+        })
         .map(|s| s.value)
         .collect();
     match &ctx.collection_fields {
@@ -338,6 +396,47 @@ mod tests {
         assert_eq!(b, FrontMatterBlock::Yaml(4..9));
         let (b, _) = split_front_matter("# no front matter", SourceId(0), &mut d).expect("ok");
         assert_eq!(b, FrontMatterBlock::None);
+    }
+
+    #[test]
+    fn tag_slugs_keep_symbol_named_tags_apart() {
+        // Issue 13: `C++` and `C` shared the page `tags/c/`.
+        assert_eq!(tag_slug("C++"), "c-plus-plus");
+        assert_eq!(tag_slug("C"), "c");
+        assert_eq!(tag_slug("C#"), "c-sharp");
+        assert_eq!(tag_slug("R&D"), "r-and-d");
+        assert_eq!(tag_slug("Open source"), "open-source");
+        assert_eq!(tag_slug("open-source"), "open-source");
+        assert_eq!(tag_slug("What’s new"), "whats-new");
+    }
+
+    #[test]
+    fn tags_without_letters_or_digits_are_errors_at_the_tag() {
+        // Issue 13: `""`, `"  "` and `"+++"` were written over `/tags/index.html`.
+        let text = "+++\ntags = [\"\", \"  \", \"+++\", \"ok\"]\n+++\n";
+        let options = crate::config::MarkdownOptions {
+            smart_punctuation: true,
+            heading_anchors: true,
+            highlight_code: true,
+        };
+        let ctx = DocContext {
+            collection_fields: None,
+            options: &options,
+            highlight_theme: "InspiredGitHub",
+        };
+        let mut d = Diagnostics::new();
+        let doc = parse_doc(SourceId(0), "a.md", text, &ctx, &mut d).expect("parsed");
+        assert_eq!(doc.front.tags, ["ok"]);
+        let messages: Vec<&str> = d.items().iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "tag `` has no letters or digits",
+                "tag `  ` has no letters or digits",
+                "tag `+++` has no letters or digits",
+            ]
+        );
+        assert_eq!(d.items()[2].labels[0].0.range, 22..27);
     }
 
     #[test]

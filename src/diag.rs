@@ -253,15 +253,22 @@ pub fn render_human(d: &Diagnostic, sources: &SourceMap) -> String {
             start.col
         );
         let line_text = sources.line_text(span.source, start.line);
-        let line_chars: Vec<char> = line_text.chars().collect();
-        // The caret covers the span on its first line only.
+        // Control characters (a bare `\r` inside a line) would move the terminal's cursor:
+        // each is shown as one space, so columns stay those of the shown line.
+        let line_chars: Vec<char> = line_text
+            .chars()
+            .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+            .collect();
+        // The caret covers the span on its first line only. The shown line is trimmed of its
+        // ending (`\r`s included), so a span there points just past the shown text.
         let end = sources.line_col(span.source, span.range.end);
-        let caret_start = start.col - 1;
+        let caret_start = (start.col - 1).min(line_chars.len());
         let caret_len = if end.line == start.line {
-            (end.col - start.col).max(1)
+            end.col.saturating_sub(start.col).max(1)
         } else {
             (line_chars.len().saturating_sub(caret_start)).max(1)
         };
+        let caret_len = caret_len.min((line_chars.len() - caret_start).max(1));
         let (shown, offset) = window(&line_chars, caret_start, caret_len);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{:>gutter$} | {}", start.line, shown);
@@ -269,7 +276,7 @@ pub fn render_human(d: &Diagnostic, sources: &SourceMap) -> String {
         let _ = write!(
             out,
             "{pad} | {}{}",
-            " ".repeat(caret_start - offset),
+            " ".repeat(caret_start.saturating_sub(offset)),
             "^".repeat(caret_len)
         );
         if !text.is_empty() {
@@ -290,6 +297,7 @@ fn window(line: &[char], caret_start: usize, caret_len: usize) -> (String, usize
         return (line.iter().collect(), 0);
     }
     let context = 30;
+    let caret_start = caret_start.min(line.len());
     let from = caret_start.saturating_sub(context);
     let to = (caret_start + caret_len.min(MAX_SHOWN_LINE - context) + context).min(line.len());
     let mut shown = String::new();
@@ -434,6 +442,46 @@ mod tests {
             render_github(&d, &sources),
             "::error file=content/a%2Cb.md,line=2,col=1,title=error[link]::bad: link"
         );
+    }
+
+    #[test]
+    fn caret_after_a_long_line_of_bare_carriage_returns_stays_on_the_shown_line() {
+        // Issue 13: a 120-character front-matter line followed by 40 bare `\r` made the caret
+        // renderer slice past the end of the (trimmed) line and panic.
+        let mut sources = SourceMap::default();
+        let line = format!("title = \"{}\"", "x".repeat(120));
+        let text = format!("+++\n{line}{}\n+++\n", "\r".repeat(40));
+        let id = sources.add("content/a.md", text.clone());
+        let at = 4 + line.len() + 26;
+        let d = Diagnostic::error("toml", "invalid TOML").label(Span::new(id, at..at + 1), "");
+        let rendered = render_human(&d, &sources);
+        let lines: Vec<&str> = rendered.lines().collect();
+        assert_eq!(lines[1], " --> content/a.md:2:157");
+        let shown = lines[3].strip_prefix("2 | ").expect("the source line");
+        let caret = lines[4].strip_prefix("  | ").expect("the caret line");
+        // The caret sits just past the shown text (where the invisible `\r`s are).
+        assert_eq!(
+            caret.chars().count(),
+            shown.chars().count() + 1,
+            "{rendered}"
+        );
+        assert!(caret.ends_with('^') && !shown.contains('\r'), "{rendered}");
+
+        // No span into any text panics, reversed and out-of-range ones included.
+        let len = text.len();
+        for start in (0..len + 3).step_by(7) {
+            for end in [
+                0,
+                start.saturating_sub(5),
+                start,
+                start + 1,
+                start + 90,
+                len + 10,
+            ] {
+                let d = Diagnostic::error("x", "y").label(Span::new(id, start..end), "z");
+                let _ = render_human(&d, &sources);
+            }
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod url;
 pub mod value;
 
 use std::path::{Path, PathBuf};
@@ -101,16 +102,20 @@ pub(crate) struct SiteFiles {
 }
 
 impl SiteFiles {
-    pub(crate) fn discover(root: &Path, diags: &mut Diagnostics) -> SiteFiles {
-        let content_files = source::walk(&root.join("content"), "content", diags);
+    /// Symbolic links that lead outside `root` are refused unless `config` allows them.
+    pub(crate) fn discover(root: &Path, config: &Config, diags: &mut Diagnostics) -> SiteFiles {
+        let confine = (!config.allow_external_symlinks).then_some(root);
+        let walk =
+            |dir: &str, diags: &mut Diagnostics| source::walk(&root.join(dir), dir, confine, diags);
+        let content_files = walk("content", diags);
         let (md_files, content_assets) = content_files
             .into_iter()
             .partition(|f| f.rel.ends_with(".md"));
         SiteFiles {
             md_files,
             content_assets,
-            template_files: source::walk(&root.join("templates"), "templates", diags),
-            static_files: source::walk(&root.join("static"), "static", diags),
+            template_files: walk("templates", diags),
+            static_files: walk("static", diags),
         }
     }
 }
@@ -188,7 +193,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         content_assets,
         template_files,
         static_files,
-    } = SiteFiles::discover(&opts.root, &mut diags);
+    } = SiteFiles::discover(&opts.root, &config, &mut diags);
     lap("discover");
     let docs = parse_content(&config, &md_files, &mut sources, &mut diags);
     let user_templates: Vec<(String, source::SourceId)> =
@@ -225,6 +230,20 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
             .at_path(output_dir.display().to_string())
             .help("check that the directory is writable and the disk is not full; the previous output was left as it was")
     };
+    if opts.write && !opts.overrides.force {
+        if let Some(why) = output::foreign_output(&output_dir) {
+            let d = Diagnostic::error("output", format!("refusing to replace the output directory: {why}"))
+                .help("a build replaces its output directory whole, deleting what it holds: choose a new or empty directory, or run `factbook build --force` if everything in it may go");
+            diags.push(match &site.config.output_dir_span {
+                Some(span) => d.label(
+                    diag::Span::new(site.config.source, span.clone()),
+                    "set here",
+                ),
+                None => d.at_path(output_dir.display().to_string()),
+            });
+            return result(sources, diags, Some(site), Vec::new(), None, None);
+        }
+    }
     let staging = if opts.write {
         match output::Staging::begin(&output_dir) {
             Ok(s) => Some(s),

@@ -25,7 +25,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  factbook build\n  factbook build --root site --output /tmp/out --base-url https://example.org/\n  factbook build --deny-warnings --message-format github"
     )]
-    Build(BuildArgs),
+    Build(BuildCommand),
     /// Check everything a build checks, without writing anything
     #[command(after_help = "Example:\n  factbook check --deny-warnings")]
     Check(BuildArgs),
@@ -69,6 +69,15 @@ struct BuildArgs {
     /// Treat warnings as errors
     #[arg(long)]
     deny_warnings: bool,
+}
+
+#[derive(Args)]
+struct BuildCommand {
+    #[command(flatten)]
+    args: BuildArgs,
+    /// Replace the output directory even if factbook did not make it (its files are deleted)
+    #[arg(long)]
+    force: bool,
 }
 
 #[cfg(feature = "serve")]
@@ -121,6 +130,7 @@ fn options(site: &SiteArgs, deny_warnings: bool, write: bool) -> BuildOptions {
             base_url: site.base_url.clone(),
             output_dir,
             drafts: site.drafts,
+            force: false,
         },
         deny_warnings,
         write,
@@ -128,9 +138,11 @@ fn options(site: &SiteArgs, deny_warnings: bool, write: bool) -> BuildOptions {
     }
 }
 
-fn run_build(args: &BuildArgs, write: bool) -> ExitCode {
+fn run_build(args: &BuildArgs, write: bool, force: bool) -> ExitCode {
     let format = message_format(args.site.message_format);
-    let result = build(&options(&args.site, args.deny_warnings, write));
+    let mut opts = options(&args.site, args.deny_warnings, write);
+    opts.overrides.force = force;
+    let result = build(&opts);
     // The process ends here: its memory goes back whole, without freeing a site's worth of
     // small allocations one by one on the way out (a tenth of a second at 10,000 pages).
     let result = std::mem::ManuallyDrop::new(result);
@@ -178,13 +190,13 @@ fn main() -> ExitCode {
     };
     let _ = std::io::stderr().is_terminal();
     match cli.command {
-        Command::Build(args) => {
+        Command::Build(cmd) => {
             keep_freed_memory();
-            run_build(&args, true)
+            run_build(&cmd.args, true, cmd.force)
         }
         Command::Check(args) => {
             keep_freed_memory();
-            run_build(&args, false)
+            run_build(&args, false, false)
         }
         #[cfg(feature = "serve")]
         Command::Serve(args) => {

@@ -134,6 +134,28 @@ pub fn static_artifacts(files: &[crate::source::FoundFile]) -> Vec<Artifact> {
     out
 }
 
+/// The file written into every output directory, so that a later build knows the directory is
+/// its own to replace.
+pub const MARKER: &str = ".factbook-output";
+
+/// Why replacing the directory `out` could delete someone's files, if it could. A build
+/// replaces only a missing or empty directory, one holding `MARKER`, or the output of a
+/// factbook older than the marker: one with the built-in theme's `factbook.css` and
+/// `factbook.js` at its top, files no other tool writes under those names.
+pub fn foreign_output(out: &Path) -> Option<String> {
+    let mut entries = fs::read_dir(out).ok()?;
+    if entries.next().is_none()
+        || out.join(MARKER).is_file()
+        || (out.join("factbook.css").is_file() && out.join("factbook.js").is_file())
+    {
+        return None;
+    }
+    Some(format!(
+        "`{}` holds files that factbook did not write",
+        out.display()
+    ))
+}
+
 /// How a write went.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WriteStats {
@@ -142,9 +164,11 @@ pub struct WriteStats {
 }
 
 /// A staging directory beside the output directory: pages are written into it as they render,
-/// the other files at the end, and `finish` swaps it in whole. Dropped unfinished (an error, a
-/// failed check, a panic), it is removed and the output directory is left as it was; a build
-/// that is killed leaves it behind for the next build to remove.
+/// the other files at the end, and `finish` swaps it in whole (atomically where the system
+/// can). Dropped unfinished (an error, a failed check, a panic), it is removed and the output
+/// directory is left as it was; a build that is killed leaves it behind for the next build to
+/// remove (or, killed between the fallback's two renames, the old output moved aside, which the
+/// next build puts back).
 pub struct Staging {
     dir: PathBuf,
     out_dir: PathBuf,
@@ -153,6 +177,21 @@ pub struct Staging {
     finished: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    /// A failure to inject into the swap, for the tests that prove it safe.
+    #[cfg(test)]
+    fault: Option<Fault>,
+}
+
+/// Failures the tests inject into `Staging::finish`'s swap.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// The atomic exchange is not supported (another OS, some file systems): use two renames.
+    NoExchange,
+    /// Two renames, and the second one fails.
+    SecondRenameFails,
+    /// Two renames, and the process is killed between them.
+    KilledBetweenRenames,
 }
 
 impl Staging {
@@ -168,7 +207,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        clean_leftovers(parent, &name);
+        restore_or_clean(parent, &name, out_dir);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir)?;
@@ -179,11 +218,23 @@ impl Staging {
             finished: false,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            #[cfg(test)]
+            fault: None,
         })
     }
 
-    /// Where `path` goes in the staging directory, its directory made.
+    /// Where `path` goes in the staging directory, its directory made. A path that would leave
+    /// the directory (`..`, an absolute path) is refused: every output stays inside the output.
     fn dest(&self, path: &str) -> io::Result<PathBuf> {
+        let inside = Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{path}` would be outside the output directory"),
+            ));
+        }
         let dest = self.dir.join(path);
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent)?;
@@ -219,21 +270,59 @@ impl Staging {
             }
             ArtifactContent::Written => Ok(()),
         })?;
-        // Swap: move the old tree aside, the new one in, then delete the old one.
-        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = self
-            .out_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        fs::write(
+            self.dir.join(MARKER),
+            "This directory is factbook's output: the next build replaces it whole.\n",
+        )?;
+        self.swap()?;
+        Ok(WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Staging {
+    /// Puts the staging directory in the output directory's place. Where the system can
+    /// (Linux's `renameat2` with `RENAME_EXCHANGE`), the two trees trade places in one atomic
+    /// step, so there is always an output; elsewhere the old tree is moved aside to
+    /// `.NAME.old-PID` and the new one in, and the old one is moved back if that fails (a build
+    /// killed in between leaves it there, and the next build puts it back: `restore_or_clean`).
+    fn swap(&mut self) -> io::Result<()> {
+        if self.out_dir.exists() {
+            match self.exchange() {
+                Ok(()) => {
+                    // The staging path now holds the old tree.
+                    self.finished = true;
+                    let _ = fs::remove_dir_all(&self.dir);
+                    return Ok(());
+                }
+                Err(e) if e.kind() != io::ErrorKind::Unsupported => return Err(e),
+                Err(_) => {}
+            }
+        }
+        let old = self.aside();
         let had_old = self.out_dir.exists();
         if had_old {
             fs::rename(&self.out_dir, &old)?;
         }
-        if let Err(e) = fs::rename(&self.dir, &self.out_dir) {
+        #[cfg(test)]
+        if self.fault == Some(Fault::KilledBetweenRenames) {
+            // As if killed here: nothing after this point runs, not even `Drop`.
+            self.finished = true;
+            return Ok(());
+        }
+        #[cfg(test)]
+        let second = if self.fault == Some(Fault::SecondRenameFails) {
+            Err(io::Error::other("injected failure"))
+        } else {
+            fs::rename(&self.dir, &self.out_dir)
+        };
+        #[cfg(not(test))]
+        let second = fs::rename(&self.dir, &self.out_dir);
+        if let Err(e) = second {
             if had_old {
-                let _ = fs::rename(&old, &self.out_dir);
+                fs::rename(&old, &self.out_dir)?;
             }
             return Err(e);
         }
@@ -241,10 +330,43 @@ impl Staging {
         if had_old {
             let _ = fs::remove_dir_all(&old);
         }
-        Ok(WriteStats {
-            written: self.written.load(Ordering::Relaxed),
-            unchanged: self.unchanged.load(Ordering::Relaxed),
-        })
+        Ok(())
+    }
+
+    /// Where the fallback swap moves the old tree aside.
+    fn aside(&self) -> PathBuf {
+        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = self
+            .out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        parent.join(format!(".{name}.old-{}", std::process::id()))
+    }
+
+    /// Trades the staging and output directories in one atomic step; `Unsupported` where the
+    /// system or file system cannot.
+    fn exchange(&self) -> io::Result<()> {
+        #[cfg(test)]
+        if self.fault.is_some() {
+            return Err(io::ErrorKind::Unsupported.into());
+        }
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{CWD, RenameFlags, renameat_with};
+            use rustix::io::Errno;
+            match renameat_with(CWD, &self.dir, CWD, &self.out_dir, RenameFlags::EXCHANGE) {
+                Ok(()) => Ok(()),
+                Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {
+                    Err(io::ErrorKind::Unsupported.into())
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            Err(io::ErrorKind::Unsupported.into())
+        }
     }
 }
 
@@ -320,17 +442,29 @@ fn resolved(path: &Path) -> PathBuf {
     }
 }
 
-/// Removes staging or old trees left by a build that was killed.
-fn clean_leftovers(parent: &Path, name: &str) {
+/// Tidies up after a build that was killed: an old tree it had moved aside is put back when the
+/// output directory is missing (it is the last good output), and staging or old trees that are
+/// not needed are removed.
+fn restore_or_clean(parent: &Path, name: &str, out_dir: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| n.starts_with(p)) {
-            let _ = fs::remove_dir_all(e.path());
+    let old_prefix = format!(".{name}.old-");
+    let staging_prefix = format!(".{name}.staging-");
+    let mut leftovers: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .filter(|(n, _)| n.starts_with(&old_prefix) || n.starts_with(&staging_prefix))
+        .collect();
+    leftovers.sort();
+    for (n, path) in leftovers {
+        if n.starts_with(&old_prefix)
+            && fs::symlink_metadata(out_dir).is_err()
+            && fs::rename(&path, out_dir).is_ok()
+        {
+            continue;
         }
+        let _ = fs::remove_dir_all(path);
     }
 }
 
@@ -338,5 +472,92 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match fs::metadata(path) {
         Ok(m) if m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|b| b == bytes),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_that_leave_the_output_directory_are_refused() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("site/public");
+        let staging = Staging::begin(&out).expect("staging");
+        for path in ["../../precious.html", "a/../../b.html", "/etc/x.html"] {
+            assert!(staging.put(path, b"x").is_err(), "{path}");
+        }
+        staging.put("a/ok.html", b"x").expect("a path inside");
+        assert!(!tmp.path().join("precious.html").exists());
+        assert!(!tmp.path().join("site/b.html").exists());
+    }
+
+    fn output_with(out: &Path, text: &str) {
+        fs::create_dir_all(out).expect("mkdir");
+        fs::write(out.join("index.html"), text).expect("write");
+    }
+
+    fn build_into(out: &Path, text: &str, fault: Option<Fault>) -> io::Result<WriteStats> {
+        let mut staging = Staging::begin(out)?;
+        staging.fault = fault;
+        staging.put("index.html", text.as_bytes())?;
+        staging.finish(&[])
+    }
+
+    fn index_of(out: &Path) -> String {
+        fs::read_to_string(out.join("index.html")).unwrap_or_else(|e| format!("{e}"))
+    }
+
+    #[test]
+    fn the_swap_replaces_the_output_in_one_step() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        output_with(&out, "old");
+        build_into(&out, "new", None).expect("build");
+        assert_eq!(index_of(&out), "new");
+        assert!(out.join(MARKER).is_file());
+        let left: Vec<_> = fs::read_dir(tmp.path()).expect("ls").flatten().collect();
+        assert_eq!(left.len(), 1, "nothing but the output is left: {left:?}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn on_linux_the_two_trees_trade_places_in_one_step() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        output_with(&out, "old");
+        let staging = Staging::begin(&out).expect("begin");
+        staging.put("index.html", b"new").expect("put");
+        staging.exchange().expect("exchange");
+        assert_eq!(index_of(&out), "new");
+    }
+
+    #[test]
+    fn a_failed_fallback_swap_puts_the_old_output_back() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        output_with(&out, "old");
+        assert!(build_into(&out, "new", Some(Fault::SecondRenameFails)).is_err());
+        assert_eq!(index_of(&out), "old");
+        build_into(&out, "new", Some(Fault::NoExchange)).expect("build");
+        assert_eq!(index_of(&out), "new");
+    }
+
+    #[test]
+    fn a_build_killed_between_the_renames_loses_no_output() {
+        // Issue 13: killed between the two renames, a build left no output, and the next build
+        // (failing or not) deleted the old tree it had moved aside.
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        output_with(&out, "old");
+        build_into(&out, "new", Some(Fault::KilledBetweenRenames)).expect("killed");
+        assert!(!out.exists(), "the kill left the output moved aside");
+        // The next build fails after it began: the last good output is back all the same.
+        let staging = Staging::begin(&out).expect("begin");
+        staging.put("index.html", b"broken").expect("put");
+        drop(staging);
+        assert_eq!(index_of(&out), "old");
+        let left: Vec<_> = fs::read_dir(tmp.path()).expect("ls").flatten().collect();
+        assert_eq!(left.len(), 1, "nothing but the output is left: {left:?}");
     }
 }

@@ -139,6 +139,7 @@ pub fn load_templates(
     for (name, id) in user {
         all.insert(name.clone(), *id);
     }
+    fit_builtins_to_base(&mut all, sources, diags)?;
     // Syntax errors, one template at a time, so that every broken template is reported.
     let mut broken = false;
     let shared: Arc<RwLock<Option<Arc<Shared>>>> = Arc::new(RwLock::new(None));
@@ -169,6 +170,117 @@ pub fn load_templates(
         tera,
         sources: all.into_iter().collect(),
         shared,
+    })
+}
+
+/// Makes the built-in templates fit a site's own `base.html`. They fill the blocks of the
+/// built-in one: `content` (required: without it a page's text has nowhere to go, an error at
+/// the site's `base.html`), and `scripts`, which a site's base may lack; a block the base does
+/// not define is moved to the end of `content` instead, so that the built-in templates still
+/// compile (Tera refuses a block that no parent defines) and their scripts still load.
+fn fit_builtins_to_base(
+    all: &mut BTreeMap<String, SourceId>,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<()> {
+    let base_blocks = defined_blocks("base.html", all, sources);
+    let base = all.get("base.html").copied()?;
+    // The blocks of each built-in page template that the base does not define.
+    let misfits: Vec<(&str, Vec<&str>)> = BUILTIN_TEMPLATES
+        .iter()
+        .filter(|(_, text)| template_tags(text).any(|t| t == "extends \"base.html\""))
+        .map(|(name, text)| {
+            let missing = template_tags(text)
+                .filter_map(|t| t.strip_prefix("block "))
+                .map(str::trim)
+                .filter(|b| !base_blocks.contains(*b))
+                .collect();
+            (*name, missing)
+        })
+        .collect();
+    if misfits.iter().all(|(_, missing)| missing.is_empty()) {
+        // The usual case, and always with the built-in base: nothing to change.
+        return Some(());
+    }
+    if !base_blocks.contains("content") {
+        diags.push(
+            Diagnostic::error(
+                "template",
+                "`base.html` has no `content` block, where the built-in templates put each page's text",
+            )
+            .label(Span::new(base, 0..0), "")
+            .help("add `{% block content %}{% endblock content %}` where a page's text goes, e.g. inside `<main>`"),
+        );
+        return None;
+    }
+    for (name, missing) in misfits {
+        let builtin = format!("factbook/{name}");
+        let Some(&id) = all.get(&builtin) else {
+            continue;
+        };
+        let mut fitted = sources.text(id).to_string();
+        for block in missing {
+            let (open, close) = (
+                format!("{{% block {block} %}}"),
+                format!("{{% endblock {block} %}}"),
+            );
+            let content_end = "{% endblock content %}";
+            let (Some(start), Some(end)) = (fitted.find(&open), fitted.find(&close)) else {
+                continue;
+            };
+            let body = fitted[start + open.len()..end].to_string();
+            fitted.replace_range(start..end + close.len(), "");
+            if let Some(at) = fitted.find(content_end) {
+                fitted.insert_str(at, &body);
+            }
+        }
+        if fitted != sources.text(id) {
+            let fitted_id = sources.add(format!("<built-in>/{name}"), fitted);
+            for n in [name.to_string(), builtin] {
+                if all.get(&n) == Some(&id) {
+                    all.insert(n, fitted_id);
+                }
+            }
+        }
+    }
+    Some(())
+}
+
+/// The blocks a template defines, with those of the templates it extends.
+fn defined_blocks(
+    name: &str,
+    all: &BTreeMap<String, SourceId>,
+    sources: &SourceMap,
+) -> std::collections::BTreeSet<String> {
+    let mut blocks = std::collections::BTreeSet::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut next = Some(name.to_string());
+    while let Some(n) = next.take() {
+        let Some(id) = all.get(&n).filter(|_| seen.insert(n.clone())) else {
+            break;
+        };
+        for tag in template_tags(sources.text(*id)) {
+            let mut words = tag.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some("block"), Some(b)) => {
+                    blocks.insert(b.to_string());
+                }
+                (Some("extends"), Some(parent)) => {
+                    next = Some(parent.trim_matches(['"', '\'']).to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    blocks
+}
+
+/// The inside of each `{% … %}` tag of a template, without whitespace-control dashes.
+fn template_tags(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("{%").filter_map(move |(i, _)| {
+        let rest = &text[i + 2..];
+        let end = rest.find("%}")?;
+        Some(rest[..end].trim_matches(|c: char| c == '-' || c.is_whitespace()))
     })
 }
 
@@ -619,7 +731,7 @@ fn page_view(site: &Site, doc: usize) -> Value {
             tag.insert("name", s(t));
             tag.insert(
                 "url",
-                Value::from(site.url(&format!("tags/{}/", markdown::slugify(t)))),
+                Value::from(site.url(&format!("tags/{}/", crate::content::tag_slug(t)))),
             );
             Value::from(tag)
         })

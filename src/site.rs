@@ -9,10 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::compare;
 use crate::config::Config;
-use crate::content::{Doc, SortBy};
+use crate::content::{Doc, SortBy, tag_slug};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::facts::{Entry, type_entry};
-use crate::markdown::slugify;
 
 /// Index of a `Page` in `Site::pages`.
 pub type PageId = usize;
@@ -417,7 +416,7 @@ pub fn resolve(
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, doc) in docs.iter().enumerate() {
         for t in &doc.front.tags {
-            let slug = slugify(t);
+            let slug = tag_slug(t);
             tags.entry(slug)
                 .or_insert_with(|| (t.clone(), Vec::new()))
                 .1
@@ -748,6 +747,18 @@ fn check_links(site: &Site, diags: &mut Diagnostics) -> Vec<Vec<usize>> {
             let mut broken = Vec::new();
             let mut targets = Vec::new();
             for link in &doc.scan.links {
+                if let Some(scheme) = crate::url::unsafe_scheme(&link.dest) {
+                    let what = if link.is_image { "image" } else { "link" };
+                    broken.push(
+                        Diagnostic::error("link", format!("{what} to a `{scheme}:` URL"))
+                            .label(
+                                Span::new(doc.source, link.span.clone()),
+                                "would run code in the reader's browser",
+                            )
+                            .help("link to a page or to an `https://` address; `data:` is allowed for images only (`data:image/…`)"),
+                    );
+                    continue;
+                }
                 match site.resolve_link(Some(i), &link.dest) {
                     LinkTarget::Missing {
                         what,
@@ -787,6 +798,17 @@ fn check_links(site: &Site, diags: &mut Diagnostics) -> Vec<Vec<usize>> {
         }
     }
     for nav in &site.config.nav {
+        if let Some(scheme) = crate::url::unsafe_scheme(&nav.url.value) {
+            diags.push(
+                Diagnostic::error("link", format!("nav link to a `{scheme}:` URL"))
+                    .label(
+                        Span::new(site.config.source, nav.url.span.clone()),
+                        "would run code in the reader's browser",
+                    )
+                    .help("point `url` at a content file (`@/articles/_index.md`), a site path (`/compare/`) or an `https://` address"),
+            );
+            continue;
+        }
         if let LinkTarget::Missing {
             what,
             suggestion,

@@ -124,20 +124,62 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Lists the files below `dir` in sorted order, skipping hidden and editor files.
-/// A missing directory is no files; an unreadable entry is a diagnostic.
-pub fn walk(dir: &Path, shown_prefix: &str, diags: &mut Diagnostics) -> Vec<FoundFile> {
+/// A missing directory is no files; an unreadable entry is a diagnostic. With `confine_to`, a
+/// symbolic link that resolves outside that directory (the site's root) is a diagnostic too,
+/// and is not followed.
+pub fn walk(
+    dir: &Path,
+    shown_prefix: &str,
+    confine_to: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Vec<FoundFile> {
     let mut out = Vec::new();
     if !dir.exists() {
         return out;
     }
+    let confine_to = confine_to.map(|root| root.canonicalize().unwrap_or(root.to_path_buf()));
     // Symbolic links are followed, as a reader of the directory would expect; a loop or a
     // dangling link is an error rather than a silently missing page.
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        // Every link on the way is checked where it is met, so a file is outside the site only
+        // if one of the links checked led there.
+        if let (Ok(entry), Some(root)) = (&entry, &confine_to) {
+            if entry.path_is_symlink() {
+                let outside = entry
+                    .path()
+                    .canonicalize()
+                    .ok()
+                    .filter(|t| !t.starts_with(root));
+                if let Some(target) = outside {
+                    let shown = match entry.path().strip_prefix(dir) {
+                        Ok(rel) if !rel.as_os_str().is_empty() => {
+                            format!("{shown_prefix}/{}", rel.display())
+                        }
+                        _ => shown_prefix.to_string(),
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            "io",
+                            format!(
+                                "`{shown}` is a symbolic link to `{}`, outside the site",
+                                target.display()
+                            ),
+                        )
+                        .at_path(shown)
+                        .help("copy what it points to into the site, or set `allow_external_symlinks = true` in book.toml if the site may publish files from outside its directory"),
+                    );
+                    if entry.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+        }
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel_path = entry.path().strip_prefix(dir).unwrap_or(entry.path());
@@ -161,6 +203,13 @@ pub fn walk(dir: &Path, shown_prefix: &str, diags: &mut Diagnostics) -> Vec<Foun
                 });
             }
             Ok(_) => {}
+            // An entry that cannot be read (an editor's lock file, which Emacs makes as a
+            // dangling link `.#name.md`) is still ignored if its name is.
+            Err(err)
+                if err
+                    .path()
+                    .and_then(Path::file_name)
+                    .is_some_and(|n| is_ignored_name(&n.to_string_lossy())) => {}
             Err(err) => {
                 let shown = |p: &Path| match p.strip_prefix(dir) {
                     Ok(rel) => format!("{shown_prefix}/{}", rel.display()),
@@ -213,7 +262,7 @@ mod tests {
         std::os::unix::fs::symlink(&outside, content.join("a/linked.md")).expect("link");
         let walk_of = |content: &Path| {
             let mut diags = Diagnostics::new();
-            let files = walk(content, "content", &mut diags);
+            let files = walk(content, "content", None, &mut diags);
             let rels: Vec<String> = files.into_iter().map(|f| f.rel).collect();
             let messages: Vec<String> = diags.items().iter().map(|d| d.message.clone()).collect();
             (rels, messages)
@@ -235,6 +284,95 @@ mod tests {
                 "`content/a/loop` is a symbolic link back to `content/`, which contains it",
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn editor_lock_files_that_are_dangling_links_are_ignored() {
+        // Issue 13: Emacs's lock file `.#a.md`, a link to `user@host.1234` that does not
+        // exist, failed the build.
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let content = tmp.path().join("content");
+        std::fs::create_dir_all(content.join("sub")).expect("mkdir");
+        std::fs::write(content.join("a.md"), "x").expect("write");
+        std::os::unix::fs::symlink("user@host.1234:1700000000", content.join(".#a.md"))
+            .expect("link");
+        std::os::unix::fs::symlink("user@host.1234:1700000000", content.join("sub/.#b.md"))
+            .expect("link");
+        let mut diags = Diagnostics::new();
+        let files = walk(&content, "content", None, &mut diags);
+        assert!(diags.is_empty(), "{:?}", diags.items());
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].rel, "a.md");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_that_lead_outside_the_site_are_refused_when_confined() {
+        // Issue 13: `content/x.txt -> /proc/self/environ` published the build's environment.
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("site");
+        let content = root.join("content");
+        std::fs::create_dir_all(content.join("a")).expect("mkdir");
+        std::fs::create_dir_all(root.join("notes")).expect("mkdir");
+        std::fs::write(root.join("notes/kept.md"), "x").expect("write");
+        std::fs::write(tmp.path().join("secret.txt"), "x").expect("write");
+        std::fs::create_dir_all(tmp.path().join("elsewhere")).expect("mkdir");
+        std::fs::write(tmp.path().join("elsewhere/b.md"), "x").expect("write");
+        let link = |to: &Path, at: &str| std::os::unix::fs::symlink(to, content.join(at));
+        link(Path::new("/proc/self/environ"), "x.txt").expect("link");
+        link(&tmp.path().join("secret.txt"), "a/secret.txt").expect("link");
+        link(&tmp.path().join("elsewhere"), "ext").expect("link");
+        link(Path::new("../../notes/kept.md"), "a/kept.md").expect("link");
+        let walk_in = |confine: Option<&Path>| {
+            let mut diags = Diagnostics::new();
+            let rels: Vec<String> = walk(&content, "content", confine, &mut diags)
+                .into_iter()
+                .map(|f| f.rel)
+                .collect();
+            let messages: Vec<String> = diags
+                .items()
+                .iter()
+                .map(|d| format!("{}: {}", d.path.as_deref().unwrap_or(""), d.message))
+                .collect();
+            (rels, messages)
+        };
+        let (rels, messages) = walk_in(Some(&root));
+        assert_eq!(rels, ["a/kept.md"]);
+        let secret = tmp
+            .path()
+            .canonicalize()
+            .expect("canonical")
+            .join("secret.txt");
+        let elsewhere = tmp
+            .path()
+            .canonicalize()
+            .expect("canonical")
+            .join("elsewhere");
+        assert_eq!(
+            messages,
+            [
+                format!(
+                    "content/a/secret.txt: `content/a/secret.txt` is a symbolic link to `{}`, outside the site",
+                    secret.display()
+                ),
+                format!(
+                    "content/ext: `content/ext` is a symbolic link to `{}`, outside the site",
+                    elsewhere.display()
+                ),
+                format!(
+                    "content/x.txt: `content/x.txt` is a symbolic link to `{}`, outside the site",
+                    Path::new("/proc/self/environ")
+                        .canonicalize()
+                        .expect("environ")
+                        .display()
+                ),
+            ]
+        );
+        // Allowed (`allow_external_symlinks = true`): followed as before.
+        let (rels, messages) = walk_in(None);
+        assert_eq!(rels, ["a/kept.md", "a/secret.txt", "ext/b.md", "x.txt"]);
+        assert!(messages.is_empty(), "{messages:?}");
     }
 
     #[test]

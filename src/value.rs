@@ -160,6 +160,18 @@ pub fn parse_yaml(
     diags: &mut Diagnostics,
 ) -> Option<Table> {
     let chars = CharToByte::new(text);
+    if let Some(at) = yaml_too_deep(text) {
+        let at = offset + chars.byte(at);
+        diags.push(
+            Diagnostic::error(
+                "yaml",
+                format!("front matter nested more than {MAX_YAML_DEPTH} levels deep"),
+            )
+            .label(Span::new(source, at..at + 1), "this level is too deep")
+            .help("front matter is a few keys with values: flatten the nested lists and mappings"),
+        );
+        return None;
+    }
     let docs = match MarkedYaml::load_from_str(text) {
         Ok(docs) => docs,
         Err(err) => {
@@ -194,6 +206,31 @@ pub fn parse_yaml(
             None
         }
     }
+}
+
+/// More levels of nested mappings and lists than any front matter needs. Loading and walking
+/// the tree recurse once per level, and a few thousand levels overflow the stack.
+const MAX_YAML_DEPTH: usize = 64;
+
+/// Where YAML nests deeper than `MAX_YAML_DEPTH` (a character index), found with the event
+/// parser, which keeps its own stack. Syntax errors are left to the loader to report.
+fn yaml_too_deep(text: &str) -> Option<usize> {
+    use saphyr_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.ok()?;
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Some(span.start.index());
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// saphyr reports character indices; spans here are bytes.
@@ -497,6 +534,35 @@ mod tests {
         let (k, v) = &t.entries[0];
         assert_eq!(k.span, 4..9);
         assert_eq!(v.span, 12..15);
+    }
+
+    #[test]
+    fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
+        // Issue 13: about 2,000 nested mappings overflowed the YAML loader's stack.
+        for text in [
+            (0..5000)
+                .map(|i| format!("{}k:\n", " ".repeat(i)))
+                .collect::<String>(),
+            format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000)),
+            format!("a: {}\n", "{b: ".repeat(5000) + &"}".repeat(5000)),
+        ] {
+            let mut diags = Diagnostics::new();
+            assert!(parse_yaml(&text, 4, SourceId(0), &mut diags).is_none());
+            let d = &diags.items()[0];
+            // saphyr's parser refuses deep flow collections itself (`recursion limit exceeded`).
+            assert!(
+                d.message == "front matter nested more than 64 levels deep"
+                    || d.message == "invalid YAML: recursion limit exceeded",
+                "{}",
+                d.message
+            );
+            assert!(d.labels[0].0.range.start > 4, "located in the file");
+        }
+        let mut diags = Diagnostics::new();
+        let nested = (0..60)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect::<String>();
+        assert!(parse_yaml(&nested, 0, SourceId(0), &mut diags).is_some());
     }
 
     #[test]

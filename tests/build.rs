@@ -202,3 +202,29 @@ fn a_rebuild_replaces_removed_pages() {
         "stale pages do not survive a rebuild"
     );
 }
+
+#[test]
+fn a_site_base_without_head_or_scripts_blocks_builds() {
+    // Issue 13: a site's own `base.html` without `head`/`scripts` blocks failed every build
+    // ("Block `scripts` is not defined in any parent template", in a comparison template).
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = build_to(&fixture("own-base"), out.path());
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let note = read(&out.path().join("note/index.html"));
+    assert!(note.starts_with("<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>A note</title></head>"), "{note}");
+
+    // With collections, the comparison table's script moves into `content` and still loads.
+    let site = copy_fixture("cameras");
+    std::fs::create_dir_all(site.path().join("templates")).expect("mkdir");
+    std::fs::copy(
+        fixture("own-base/templates/base.html"),
+        site.path().join("templates/base.html"),
+    )
+    .expect("copy");
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = build_to(site.path(), out.path());
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let table = read(&out.path().join("compare/cameras/index.html"));
+    let main = main_of(&table);
+    assert!(main.contains("factbook.js\" defer></script>"), "{main}");
+}

@@ -211,3 +211,100 @@ fn help_and_version_work() {
     let out = stdout_of(&assert);
     assert!(out.contains("Examples:") && out.contains("--deny-warnings"));
 }
+
+#[test]
+fn an_output_directory_factbook_did_not_make_is_replaced_only_with_force() {
+    // Issue 13: `--output some/dir` deleted whatever the directory held.
+    let out = tempfile::tempdir().expect("tempdir");
+    let precious = out.path().join("thesis.tex");
+    std::fs::write(&precious, "years of work").expect("write");
+    let build = |force: bool| {
+        let mut cmd = factbook();
+        cmd.args(["build", "--root"])
+            .arg(fixture("basic"))
+            .arg("--output")
+            .arg(out.path());
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert()
+    };
+    let refused = build(false).code(1);
+    let stderr = stderr_of(&refused);
+    assert!(
+        stderr.contains("error[output]: refusing to replace the output directory")
+            && stderr.contains("holds files that factbook did not write")
+            && stderr.contains("`factbook build --force`"),
+        "{stderr}"
+    );
+    assert!(precious.exists() && !out.path().join("index.html").exists());
+
+    // With `--force` it is replaced, and marked as factbook's, so the next build needs nothing.
+    build(true).success();
+    assert!(!precious.exists());
+    assert!(out.path().join(".factbook-output").is_file());
+    build(false).success();
+
+    // The output of a factbook older than the marker (its theme files at the top) is replaced.
+    std::fs::remove_file(out.path().join(".factbook-output")).expect("unmark");
+    build(false).success();
+    assert!(out.path().join(".factbook-output").is_file());
+}
+
+#[test]
+fn output_dir_in_book_toml_holding_other_files_is_refused_there() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let book = read(&root.join("book.toml"));
+    std::fs::write(
+        root.join("book.toml"),
+        format!("output_dir = \"docs-out\"\n{book}"),
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join("docs-out")).expect("mkdir");
+    std::fs::write(root.join("docs-out/notes.txt"), "mine").expect("write");
+    let assert = factbook()
+        .args(["build", "--root"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let stderr = stderr_of(&assert);
+    assert!(stderr.contains("--> book.toml:1:14"), "{stderr}");
+    assert!(root.join("docs-out/notes.txt").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_the_site_are_refused_unless_book_toml_allows_them() {
+    // Issue 13: `content/x.txt -> /proc/self/environ` published the build's environment.
+    let site = copy_fixture("basic");
+    let root = site.path();
+    std::os::unix::fs::symlink("/proc/self/environ", root.join("content/x.txt")).expect("link");
+    let out = tempfile::tempdir().expect("tempdir");
+    let build = || {
+        factbook()
+            .args(["build", "--root"])
+            .arg(root)
+            .arg("--output")
+            .arg(out.path())
+            .assert()
+    };
+    let refused = build().code(1);
+    let stderr = stderr_of(&refused);
+    assert!(
+        stderr.contains("--> content/x.txt")
+            && stderr.contains("is a symbolic link to `/proc/")
+            && stderr.contains("allow_external_symlinks = true"),
+        "{stderr}"
+    );
+    assert!(!out.path().join("x.txt").exists());
+
+    let book = read(&root.join("book.toml"));
+    std::fs::write(
+        root.join("book.toml"),
+        format!("allow_external_symlinks = true\n{book}"),
+    )
+    .expect("write");
+    build().success();
+    assert!(out.path().join("x.txt").exists());
+}

@@ -35,6 +35,10 @@ invalid_case!(value_not_in_enum, "enum-value");
 invalid_case!(ref_to_missing_entry, "missing-ref");
 invalid_case!(missing_required_field, "missing-required");
 invalid_case!(missing_source, "missing-source");
+invalid_case!(alias_outside_the_output, "alias-outside");
+invalid_case!(script_urls_in_links_and_nav, "unsafe-url");
+invalid_case!(base_url_with_quotes, "bad-base-url");
+invalid_case!(site_base_without_content_block, "base-without-content");
 
 #[test]
 fn every_problem_in_a_stage_is_reported_at_once() {

@@ -102,6 +102,9 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// Which path was taken: "fast", "incremental" or "full".
     pub how: &'static str,
+    /// The rebuild failed, but files were saved while it was checked against a full build:
+    /// the two read different inputs, so it is done again.
+    inputs_changed: bool,
 }
 
 impl Outcome {
@@ -119,6 +122,7 @@ impl Outcome {
             pages: 0,
             elapsed: start.elapsed(),
             how: "full",
+            inputs_changed: false,
         }
     }
 }
@@ -155,6 +159,19 @@ impl Incremental {
     /// Brings the build up to date with `changes` (None: build everything, as at the start).
     pub fn update(&mut self, changes: Option<&ChangeSet>) -> Outcome {
         let start = Instant::now();
+        let mut outcome = self.update_once(changes, start);
+        // Files saved while a failed rebuild was checked: build again from what is on disk now
+        // (a few times at most, for an editor that saves without pause).
+        for _ in 0..3 {
+            if !outcome.inputs_changed {
+                break;
+            }
+            outcome = self.update_once(None, start);
+        }
+        outcome
+    }
+
+    fn update_once(&mut self, changes: Option<&ChangeSet>, start: Instant) -> Outcome {
         if let (Some(changes), false) = (changes, self.dirty) {
             match self.fast(changes, start) {
                 Fast::Done(outcome) => return outcome,
@@ -315,7 +332,7 @@ impl Incremental {
         if views_changed {
             for &d in &touched {
                 for t in &site.docs[d].front.tags {
-                    tags.insert(crate::markdown::slugify(t));
+                    tags.insert(crate::content::tag_slug(t));
                 }
             }
             for (t, bl) in site.backlinks.iter().enumerate() {
@@ -401,7 +418,7 @@ impl Incremental {
             rechecked.push(path);
         }
         if diags.has_errors() {
-            return Fast::Failed(full_failure(&self.opts, start));
+            return Fast::Failed(full_failure(&self.opts, start, &sources));
         }
         // Check the links of the changed pages (of every page when ids changed).
         let to_check: Vec<&String> = if ids_changed {
@@ -411,7 +428,7 @@ impl Incremental {
         };
         let problems = check_pages(site, state, &to_check, &sources);
         if !problems.is_empty() {
-            return Fast::Failed(full_failure(&self.opts, start));
+            return Fast::Failed(full_failure(&self.opts, start, &sources));
         }
         for rel in static_changed {
             if let Some(f) = state.files.get(&rel) {
@@ -431,6 +448,7 @@ impl Incremental {
             pages: state.pages,
             elapsed: start.elapsed(),
             how: "fast",
+            inputs_changed: false,
         })
     }
 }
@@ -474,8 +492,16 @@ fn artifact(path: &str, f: &OutFile) -> Artifact {
 }
 
 /// A full build, for its diagnostics: what an author sees is always what `build` reports.
-fn full_failure(opts: &BuildOptions, start: Instant) -> Outcome {
+/// `seen` holds the inputs the failed rebuild read: a full build that succeeds on the same
+/// inputs shows a bug, one that read files saved since shows nothing (`inputs_changed`).
+fn full_failure(opts: &BuildOptions, start: Instant, seen: &SourceMap) -> Outcome {
     let r = crate::build(opts);
+    if r.ok() && !same_inputs(seen, &r.sources) {
+        return Outcome {
+            inputs_changed: true,
+            ..Outcome::failed(r, start)
+        };
+    }
     if r.ok() {
         // The incremental step found a problem a full build does not: report nothing wrong,
         // but make the next build a full one (the caller marks the state dirty).
@@ -505,6 +531,20 @@ fn full_failure(opts: &BuildOptions, start: Instant) -> Outcome {
         };
     }
     Outcome::failed(r, start)
+}
+
+/// Whether two builds read the same files with the same texts. The built-in templates are left
+/// out (a rebuild that failed early never loaded them), and the last text of a path counts (the
+/// fast path adds an edited file's new text after its old one).
+fn same_inputs(a: &SourceMap, b: &SourceMap) -> bool {
+    let texts = |m: &SourceMap| -> HashMap<String, u64> {
+        (0..m.len())
+            .map(|i| m.get(SourceId(i as u32)))
+            .filter(|f| !f.path.starts_with("<built-in>"))
+            .map(|f| (f.path.clone(), xxh3_64(f.text.as_bytes())))
+            .collect()
+    };
+    texts(a) == texts(b)
 }
 
 /// Checks the links of some pages against the whole output; returns the problems.
@@ -656,13 +696,13 @@ fn general(
     prev: Option<&BuildState>,
     start: Instant,
 ) -> Result<(BuildState, Outcome), Box<Outcome>> {
-    let fail = || Err(Box::new(full_failure(opts, start)));
+    let fail = |seen: &SourceMap| Err(Box::new(full_failure(opts, start, seen)));
     let mut timer = crate::StageTimer::from_env();
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::new();
     let Some(config) = crate::load_config(&opts.root, &opts.overrides, &mut sources, &mut diags)
     else {
-        return fail();
+        return fail(&sources);
     };
     let config_text = sources.text(SourceId(0)).to_string();
     let prev = prev.filter(|p| p.config_text == config_text);
@@ -671,7 +711,7 @@ fn general(
         content_assets,
         template_files,
         static_files,
-    } = crate::SiteFiles::discover(&opts.root, &mut diags);
+    } = crate::SiteFiles::discover(&opts.root, &config, &mut diags);
 
     // Parse, reusing docs whose text did not change.
     let read = crate::read_all(&md_files, "content", &mut sources, &mut diags);
@@ -710,18 +750,18 @@ fn general(
             .map(|(f, id)| (f.rel.clone(), id))
             .collect();
     if diags.has_errors() {
-        return fail();
+        return fail(&sources);
     }
     timer.lap("parse");
 
     // Resolve.
     let site = crate::site::resolve(config, docs, &sources, &mut diags);
     let Some(templates) = render::load_templates(&user_templates, &mut sources, &mut diags) else {
-        return fail();
+        return fail(&sources);
     };
     render::check_templates(&site, &templates, &mut diags);
     if diags.has_errors() {
-        return fail();
+        return fail(&sources);
     }
     timer.lap("resolve");
     let site = Arc::new(site);
@@ -869,7 +909,7 @@ fn general(
         }
     }
     if diags.has_errors() {
-        return fail();
+        return fail(&sources);
     }
     let mut others: Vec<Artifact> = render::site_files(&site);
     others.extend(crate::output::static_artifacts(&static_files));
@@ -881,12 +921,12 @@ fn general(
     for a in others {
         if files.contains_key(&a.path) {
             // Two outputs at one path: let a full build report it.
-            return fail();
+            return fail(&sources);
         }
         let content = match a.content {
             ArtifactContent::Bytes(b) => Content::Bytes(Arc::new(b)),
             ArtifactContent::Copy(p) => Content::Copy(p),
-            ArtifactContent::Written => return fail(),
+            ArtifactContent::Written => return fail(&sources),
         };
         files.insert(
             a.path,
@@ -933,7 +973,7 @@ fn general(
                 Some(s) => {
                     scans.insert(p.clone(), s.clone());
                 }
-                None => return fail(),
+                None => return fail(&sources),
             }
         }
     }
@@ -960,13 +1000,13 @@ fn general(
         fresh.iter().filter(|p| p.ends_with(".html")).collect()
     };
     if !check_pages(&site, &state, &to_check, &sources).is_empty() {
-        return fail();
+        return fail(&sources);
     }
     timer.lap("check");
     if opts.deny_warnings {
         diags.deny_warnings();
         if diags.has_errors() {
-            return fail();
+            return fail(&sources);
         }
     }
     diags.sort(&sources);
@@ -1017,6 +1057,61 @@ fn general(
             } else {
                 "full"
             },
+            inputs_changed: false,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_of_basic_site() -> BuildOptions {
+        BuildOptions {
+            root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+            overrides: crate::config::Overrides::default(),
+            deny_warnings: false,
+            write: false,
+        }
+    }
+
+    /// A copy of the texts a build read, one of them as it was before a save.
+    fn before_a_save(sources: &SourceMap, saved: &str) -> SourceMap {
+        let mut out = SourceMap::default();
+        for i in 0..sources.len() {
+            let f = sources.get(SourceId(i as u32));
+            let text = if f.path == saved {
+                f.text.replace("+++\n", "+++\ntags = [\"+++\"]\n")
+            } else {
+                f.text.clone()
+            };
+            out.add(f.path.clone(), text);
+        }
+        out
+    }
+
+    #[test]
+    fn a_check_that_read_files_saved_after_the_rebuild_reports_no_disagreement() {
+        // Issue 13: rapid saves made serve report "an incremental rebuild disagreed with a
+        // full build … this is a bug": the checking build read files saved after the rebuild.
+        let opts = check_of_basic_site();
+        let read = crate::build(&opts).sources;
+        let page = (0..read.len())
+            .map(|i| read.path(SourceId(i as u32)))
+            .find(|p| p.starts_with("content/") && p.ends_with(".md"))
+            .expect("a page")
+            .to_string();
+
+        // The rebuild read the files as they were before the last save: no message, and the
+        // caller builds again.
+        let outcome = full_failure(&opts, Instant::now(), &before_a_save(&read, &page));
+        assert!(outcome.inputs_changed);
+        assert!(outcome.ok(), "{:?}", outcome.diags.items());
+
+        // The same files: a full build that succeeds where the rebuild failed is a real
+        // disagreement, and is still reported.
+        let outcome = full_failure(&opts, Instant::now(), &read);
+        assert!(!outcome.inputs_changed);
+        assert!(outcome.diags.items().iter().any(|d| d.code == "internal"));
+    }
 }
