@@ -12,8 +12,16 @@ use factbook::{BuildOptions, build, summary_line};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `factbook 0.1.0 (abc1234)`: the package version and the commit it was built from (build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("FACTBOOK_BUILD_COMMIT"),
+    ")"
+);
+
 #[derive(Parser)]
-#[command(name = "factbook", version, about = "A static site generator for Markdown articles and typed, sourced fact sheets", long_about = None)]
+#[command(name = "factbook", version = VERSION, about = "A static site generator for Markdown articles and typed, sourced fact sheets", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

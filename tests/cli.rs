@@ -211,3 +211,29 @@ fn help_and_version_work() {
     let out = stdout_of(&assert);
     assert!(out.contains("Examples:") && out.contains("--deny-warnings"));
 }
+
+#[test]
+fn version_names_the_package_version_and_the_commit_it_was_built_from() {
+    let assert = factbook().arg("--version").assert().success();
+    let stdout = stdout_of(&assert);
+    // `factbook 0.1.0 (abc1234)`
+    let commit = stdout
+        .strip_prefix(concat!("factbook ", env!("CARGO_PKG_VERSION"), " ("))
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("not `factbook VERSION (COMMIT)`: {stdout:?}"));
+    assert!(
+        commit == "unknown" || (commit.len() >= 7 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{commit:?}"
+    );
+    // Built from a git checkout, it is the checkout's HEAD (build.rs reruns when HEAD moves).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success() && root.join(".git").exists());
+    if let Some(head) = head {
+        assert_eq!(commit, String::from_utf8_lossy(&head.stdout).trim());
+    }
+}
