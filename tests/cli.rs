@@ -131,8 +131,8 @@ fn check_writes_nothing() {
 fn github_format_is_used_under_github_actions() {
     let assert = factbook()
         .env("GITHUB_ACTIONS", "true")
-        .args(["check", "--root"])
-        .arg(fixture("invalid/enum-value"))
+        .current_dir(fixture("invalid/enum-value"))
+        .arg("check")
         .assert()
         .code(1);
     let stderr = stderr_of(&assert);
@@ -140,6 +140,30 @@ fn github_format_is_used_under_github_actions() {
         stderr.starts_with("::error file=content/models/m.md,line=4,col=21,"),
         "{stderr}"
     );
+}
+
+/// GitHub places an annotation by its path from the workspace: a site in a subdirectory
+/// (`--root docs`) names its files from there, or they land on no file.
+#[test]
+fn github_annotations_name_files_from_where_factbook_runs() {
+    for root in [
+        "tests/fixtures/invalid/enum-value".to_string(),
+        "./tests/fixtures/invalid/enum-value/".to_string(),
+        fixture("invalid/enum-value").display().to_string(),
+    ] {
+        let assert = factbook()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["check", "--message-format", "github", "--root", &root])
+            .assert()
+            .code(1);
+        let stderr = stderr_of(&assert);
+        assert!(
+            stderr.starts_with(
+                "::error file=tests/fixtures/invalid/enum-value/content/models/m.md,line=4,col=21,"
+            ),
+            "{root}: {stderr}"
+        );
+    }
 }
 
 #[test]
