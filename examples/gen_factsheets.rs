@@ -58,7 +58,7 @@ homepage = { type = "url", label = "Homepage" }
 summary = { type = "text", label = "Summary" }
 family = { type = "string", label = "Family", required = true }
 region = { type = "enum", label = "Region", sourced = true, values = { americas = "Americas", emea = "Europe, Middle East and Africa", apac = "Asia-Pacific" } }
-weight = { type = "number", unit = "kg", label = "Weight", sourced = true, precision = 3 }
+mass = { type = "number", unit = "kg", label = "Mass", sourced = true, precision = 3 }
 efficiency = { type = "number", unit = "ops/J", label = "Efficiency", sourced = true }
 certified = { type = "bool", label = "Certified", sourced = true }
 
@@ -163,7 +163,7 @@ country = { type = "string", label = "Country", required = true }
         );
         let _ = writeln!(
             fm,
-            "weight = {{ value = {}.{:04}, source = \"{src}\" }}",
+            "mass = {{ value = {}.{:04}, source = \"{src}\" }}",
             next() % 40,
             next() % 10_000
         );

@@ -388,6 +388,21 @@ fn locate(
 }
 
 fn anchor_help(site: &Site, link: &str) -> String {
+    let base = site.config.base_path.as_str();
+    if link.starts_with('/') && !link.starts_with(base) {
+        // Written for a site at the host's root, but this one lives under its base path.
+        let path = link.split(['#', '?']).next().unwrap_or("");
+        let under_base = format!("{base}{}", &path[1..]);
+        return match (0..site.docs.len()).find(|&d| site.doc_url(d) == under_base) {
+            Some(d) => format!(
+                "the site lives under `{base}` (its `base_url`): write `@/{}`, which resolves wherever the site is served",
+                site.docs[d].rel
+            ),
+            None => format!(
+                "the site lives under `{base}` (its `base_url`): link with `@/` and the page's file, or a relative path"
+            ),
+        };
+    }
     let Some(i) = link.find('#') else {
         return "link to a page that exists".into();
     };

@@ -203,6 +203,18 @@ pub struct LineCol {
 
 /// Renders every diagnostic in the chosen format, one after another.
 pub fn render_all(diags: &Diagnostics, sources: &SourceMap, format: MessageFormat) -> String {
+    render_all_in(diags, sources, format, "")
+}
+
+/// `render_all` for a site in `site_dir` (`site`, or `""` for the current directory): GitHub
+/// places an annotation by the file's path from the workspace, where factbook runs, while
+/// sources are named from the site's directory, so annotations name `site/content/a.md`.
+pub fn render_all_in(
+    diags: &Diagnostics,
+    sources: &SourceMap,
+    format: MessageFormat,
+    site_dir: &str,
+) -> String {
     let mut out = String::new();
     for d in diags.items() {
         match format {
@@ -211,7 +223,7 @@ pub fn render_all(diags: &Diagnostics, sources: &SourceMap, format: MessageForma
                 out.push('\n');
             }
             MessageFormat::Github => {
-                out.push_str(&render_github(d, sources));
+                out.push_str(&render_github_in(d, sources, site_dir));
                 out.push('\n');
             }
             MessageFormat::Json => {
@@ -325,7 +337,15 @@ fn primary_location(d: &Diagnostic, sources: &SourceMap) -> (Option<String>, Opt
 
 /// A GitHub Actions workflow command: `::error file=…,line=…,col=…::message`.
 pub fn render_github(d: &Diagnostic, sources: &SourceMap) -> String {
-    let (file, pos) = primary_location(d, sources);
+    render_github_in(d, sources, "")
+}
+
+/// `render_github` with a source file named from `site_dir` on (see `render_all_in`).
+fn render_github_in(d: &Diagnostic, sources: &SourceMap, site_dir: &str) -> String {
+    let (mut file, pos) = primary_location(d, sources);
+    if let (Some(f), Some(_), false) = (&file, pos, site_dir.is_empty()) {
+        file = Some(format!("{}/{f}", site_dir.trim_end_matches('/')));
+    }
     let mut props = Vec::new();
     if let Some(file) = file {
         props.push(format!("file={}", escape_github_property(&file)));
@@ -482,6 +502,18 @@ mod tests {
                 let _ = render_human(&d, &sources);
             }
         }
+    }
+
+    #[test]
+    fn github_annotations_name_files_from_the_workspace() {
+        let mut sources = SourceMap::default();
+        let id = sources.add("content/a.md", "x\n".to_string());
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::error("link", "bad").label(Span::new(id, 0..1), ""));
+        assert!(
+            render_all_in(&diags, &sources, MessageFormat::Github, "docs/site/")
+                .starts_with("::error file=docs/site/content/a.md,line=1,col=1,")
+        );
     }
 
     #[test]

@@ -6,14 +6,22 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use factbook::config::Overrides;
-use factbook::diag::{MessageFormat, render_all};
+use factbook::diag::{MessageFormat, render_all_in};
 use factbook::{BuildOptions, build, summary_line};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `factbook 0.1.0 (abc1234)`: the package version and the commit it was built from (build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("FACTBOOK_BUILD_COMMIT"),
+    ")"
+);
+
 #[derive(Parser)]
-#[command(name = "factbook", version, about = "A static site generator for Markdown articles and typed, sourced fact sheets", long_about = None)]
+#[command(name = "factbook", version = VERSION, about = "A static site generator for Markdown articles and typed, sourced fact sheets", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -147,7 +155,9 @@ fn run_build(args: &BuildArgs, write: bool, force: bool) -> ExitCode {
     // small allocations one by one on the way out (a tenth of a second at 10,000 pages).
     let result = std::mem::ManuallyDrop::new(result);
     let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_all(render_all(&result.diags, &result.sources, format).as_bytes());
+    let site_dir = site_dir_in_workspace(&args.site.root);
+    let rendered = render_all_in(&result.diags, &result.sources, format, &site_dir);
+    let _ = stderr.write_all(rendered.as_bytes());
     if !result.ok() {
         let errors = result.diags.count(factbook::diag::Severity::Error);
         let what = if write { "build" } else { "check" };
@@ -161,6 +171,25 @@ fn run_build(args: &BuildArgs, write: bool, force: bool) -> ExitCode {
     let verb = if write { "built" } else { "checked" };
     let _ = writeln!(std::io::stdout(), "{}", summary_line(&result, verb));
     ExitCode::SUCCESS
+}
+
+/// The site's directory as a path from where factbook runs (the workspace, in CI), for naming
+/// files in GitHub annotations: `""` for the current directory, `docs` for `--root ./docs`.
+fn site_dir_in_workspace(root: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let rel = cwd
+        .as_deref()
+        .and_then(|cwd| root.strip_prefix(cwd).ok())
+        .unwrap_or(root);
+    if rel.is_absolute() {
+        // Outside the workspace: GitHub cannot place it, but the path still says where it is.
+        return rel.to_string_lossy().into_owned();
+    }
+    rel.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A build is one short process that frees and reallocates memory all the time. By default

@@ -131,8 +131,8 @@ fn check_writes_nothing() {
 fn github_format_is_used_under_github_actions() {
     let assert = factbook()
         .env("GITHUB_ACTIONS", "true")
-        .args(["check", "--root"])
-        .arg(fixture("invalid/enum-value"))
+        .current_dir(fixture("invalid/enum-value"))
+        .arg("check")
         .assert()
         .code(1);
     let stderr = stderr_of(&assert);
@@ -140,6 +140,30 @@ fn github_format_is_used_under_github_actions() {
         stderr.starts_with("::error file=content/models/m.md,line=4,col=21,"),
         "{stderr}"
     );
+}
+
+/// GitHub places an annotation by its path from the workspace: a site in a subdirectory
+/// (`--root docs`) names its files from there, or they land on no file.
+#[test]
+fn github_annotations_name_files_from_where_factbook_runs() {
+    for root in [
+        "tests/fixtures/invalid/enum-value".to_string(),
+        "./tests/fixtures/invalid/enum-value/".to_string(),
+        fixture("invalid/enum-value").display().to_string(),
+    ] {
+        let assert = factbook()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["check", "--message-format", "github", "--root", &root])
+            .assert()
+            .code(1);
+        let stderr = stderr_of(&assert);
+        assert!(
+            stderr.starts_with(
+                "::error file=tests/fixtures/invalid/enum-value/content/models/m.md,line=4,col=21,"
+            ),
+            "{root}: {stderr}"
+        );
+    }
 }
 
 #[test]
@@ -307,4 +331,159 @@ fn symbolic_links_out_of_the_site_are_refused_unless_book_toml_allows_them() {
     .expect("write");
     build().success();
     assert!(out.path().join("x.txt").exists());
+}
+
+#[test]
+fn version_names_the_package_version_and_the_commit_it_was_built_from() {
+    let assert = factbook().arg("--version").assert().success();
+    let stdout = stdout_of(&assert);
+    // `factbook 0.1.0 (abc1234)`
+    let commit = stdout
+        .strip_prefix(concat!("factbook ", env!("CARGO_PKG_VERSION"), " ("))
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("not `factbook VERSION (COMMIT)`: {stdout:?}"));
+    assert!(
+        commit == "unknown" || (commit.len() >= 7 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{commit:?}"
+    );
+    // Built from a git checkout, it is the checkout's HEAD (build.rs reruns when HEAD moves).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success() && root.join(".git").exists());
+    if let Some(head) = head {
+        assert_eq!(commit, String::from_utf8_lossy(&head.stdout).trim());
+    }
+}
+
+/// A loopback port that is taken for as long as the returned listener lives.
+fn taken_port() -> (std::net::TcpListener, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    (listener, port)
+}
+
+#[test]
+fn check_exits_0_1_and_2() {
+    factbook()
+        .args(["check", "--root"])
+        .arg(fixture("cameras"))
+        .assert()
+        .code(0);
+    factbook()
+        .args(["check", "--root"])
+        .arg(fixture("invalid/broken-link"))
+        .assert()
+        .code(1);
+    factbook()
+        .args(["check", "--no-such-flag"])
+        .assert()
+        .code(2);
+    factbook()
+        .args(["check", "--message-format", "xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn build_exits_0_1_and_2() {
+    let out = tempfile::tempdir().expect("tempdir");
+    factbook()
+        .args(["build", "--root"])
+        .arg(fixture("cameras"))
+        .arg("--output")
+        .arg(out.path())
+        .assert()
+        .code(0);
+    factbook()
+        .args(["build", "--root"])
+        .arg(fixture("invalid/enum-value"))
+        .arg("--output")
+        .arg(out.path().join("never"))
+        .assert()
+        .code(1);
+    assert!(!out.path().join("never").exists());
+    // A site directory that does not exist is a site without book.toml: a content error.
+    factbook()
+        .args(["build", "--root"])
+        .arg(out.path().join("no-such-site"))
+        .assert()
+        .code(1);
+    factbook()
+        .args(["build", "--drafts=maybe"])
+        .assert()
+        .code(2);
+    factbook()
+        .args(["build", "extra-argument"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn serve_exits_2_on_a_bad_port_a_taken_port_or_a_missing_site() {
+    for bad in ["70000", "1.5", "http"] {
+        let assert = factbook()
+            .args(["serve", "--port", bad, "--root"])
+            .arg(fixture("basic"))
+            .assert()
+            .code(2);
+        assert!(
+            stderr_of(&assert).contains("--port"),
+            "{bad}: {}",
+            stderr_of(&assert)
+        );
+    }
+    let (_listener, port) = taken_port();
+    let assert = factbook()
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(fixture("basic"))
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&assert).contains("cannot listen on"),
+        "{}",
+        stderr_of(&assert)
+    );
+    let missing = tempfile::tempdir().expect("tempdir");
+    let assert = factbook()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(missing.path().join("no-such-site"))
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&assert).contains("cannot serve"),
+        "{}",
+        stderr_of(&assert)
+    );
+}
+
+#[test]
+fn init_exits_0_and_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    factbook()
+        .arg("init")
+        .arg(dir.path().join("site"))
+        .assert()
+        .code(0);
+    // Not empty: refused, and nothing in it changes.
+    let assert = factbook()
+        .arg("init")
+        .arg(dir.path().join("site"))
+        .assert()
+        .code(2);
+    assert!(stderr_of(&assert).contains("cannot create a site"));
+    // Inside a file: cannot be created.
+    std::fs::write(dir.path().join("file"), "x").expect("write");
+    factbook()
+        .arg("init")
+        .arg(dir.path().join("file/site"))
+        .assert()
+        .code(2);
+    // No directory given: a usage error.
+    factbook().arg("init").assert().code(2);
 }

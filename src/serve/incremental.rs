@@ -1072,6 +1072,7 @@ mod tests {
             overrides: crate::config::Overrides::default(),
             deny_warnings: false,
             write: false,
+            keep_pages: true,
         }
     }
 
