@@ -10,6 +10,10 @@
 #   BENCH_PAGES   corpus size (default 10000; the corpus of bench/run.sh in BENCH_DIR)
 #   BENCH_DIR     where bench/run.sh put the corpora (default /tmp/factbook-bench)
 #   BENCH_SHM     tmpfs output (default /dev/shm/factbook-ratio)
+#   BENCH_SHAPE   "factbook" (the corpus of bench/run.sh) or "zola" (gen_corpus --zola: 100-page
+#                 sections, @/ links, [extra] fields, highlighting off; generated here if missing)
+#
+# The floor renders in parallel on every core, as the build does (examples/floor.rs).
 #
 # bench/run.sh times each tool's runs back to back, minutes apart from the other tools' runs;
 # on a machine whose speed drifts from minute to minute (this one: ±15 %), the ratio of two such
@@ -23,11 +27,16 @@ WORK="${BENCH_DIR:-/tmp/factbook-bench}"
 SHM="${BENCH_SHM:-/dev/shm/factbook-ratio}"
 PAGES="${BENCH_PAGES:-10000}"
 ROUNDS="${BENCH_ROUNDS:-9}"
-CORPUS="$WORK/corpus-$PAGES"
-[ -d "$CORPUS/content" ] || { echo "no corpus at $CORPUS: run bench/run.sh first" >&2; exit 2; }
-
+SHAPE="${BENCH_SHAPE:-factbook}"
 cd "$ROOT"
-cargo build --release --bin factbook --example floor >/dev/null 2>&1
+cargo build --release --bin factbook --example floor --example gen_corpus >/dev/null 2>&1
+if [ "$SHAPE" = zola ]; then
+    CORPUS="$WORK/zola-corpus-$PAGES"
+    [ -d "$CORPUS/content" ] || "$ROOT/target/release/examples/gen_corpus" --zola "$CORPUS" "$PAGES" >/dev/null
+else
+    CORPUS="$WORK/corpus-$PAGES"
+    [ -d "$CORPUS/content" ] || "$ROOT/target/release/examples/gen_corpus" "$CORPUS" "$PAGES" >/dev/null
+fi
 FACTBOOK="$ROOT/target/release/factbook"
 FLOOR="$ROOT/target/release/examples/floor"
 mkdir -p "$SHM"
@@ -57,4 +66,4 @@ for ((i = 1; i <= ROUNDS; i++)); do
 done
 rm -rf "$SHM"
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-echo "median of $ROUNDS rounds, $PAGES pages, tmpfs: factbook $(median "${fb[@]}") ms, floor $(median "${fl[@]}") ms, ratio $(median "${ratios[@]}") (range $(printf '%s\n' "${ratios[@]}" | sort -n | head -1)–$(printf '%s\n' "${ratios[@]}" | sort -n | tail -1))"
+echo "median of $ROUNDS rounds, $PAGES pages ($SHAPE-shaped), tmpfs: factbook $(median "${fb[@]}") ms, floor $(median "${fl[@]}") ms, ratio $(median "${ratios[@]}") (range $(printf '%s\n' "${ratios[@]}" | sort -n | head -1)–$(printf '%s\n' "${ratios[@]}" | sort -n | tail -1))"
