@@ -1394,6 +1394,17 @@ fn pick_url(site: &Site, c: usize, entries: &[usize]) -> String {
     url
 }
 
+/// "Models with this organization", or, when the field is not named after what it refers to,
+/// "Licence changes with this licence as “To”".
+fn referrers_heading(collection: &str, field_label: &str, singular: &str) -> String {
+    let label = field_label.to_lowercase();
+    if label == singular.to_lowercase() {
+        format!("{collection} with this {label}")
+    } else {
+        format!("{collection} with this {singular} as “{field_label}”")
+    }
+}
+
 fn referrers_view(shared: &Shared, c: usize, e: usize) -> Vec<Json> {
     let site = &shared.site;
     let mut groups: BTreeMap<(usize, usize), Vec<Json>> = BTreeMap::new();
@@ -1414,7 +1425,7 @@ fn referrers_view(shared: &Shared, c: usize, e: usize) -> Vec<Json> {
             json!({
                 "collection": coll.spec.title,
                 "field": field.label,
-                "heading": format!("{} with this {}", coll.spec.title, field.label.to_lowercase()),
+                "heading": referrers_heading(&coll.spec.title, &field.label, &site.collections[c].spec.singular),
                 "facet_url": site.url(&format!("compare/{}/{}/{}/", coll.spec.name, field.name, site.collections[c].entries[e].slug)),
                 "entries": entries,
             })
