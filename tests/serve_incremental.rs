@@ -1,5 +1,6 @@
 //! Incremental rebuilds (`serve`) give, after every edit, the output of a full build of the same
 //! files, byte for byte; and the changes they report turn the last output into the new one.
+#![cfg(feature = "serve")]
 
 mod common;
 
