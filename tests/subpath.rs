@@ -318,11 +318,14 @@ fn a_root_relative_link_under_a_subpath_is_an_error_that_names_the_fix() {
     std::fs::write(&first, text).expect("write");
     let out = tempfile::tempdir().expect("tempdir");
     assert!(build_to(site.path(), out.path()).ok(), "fine at the root");
+    // A fresh output directory: the first build's output holds the site's own `docs/` pages,
+    // which a build into `out/docs` would rightly refuse to replace.
+    let sub = tempfile::tempdir().expect("tempdir");
     let r = factbook::build(&factbook::BuildOptions {
         root: site.path().to_path_buf(),
         overrides: factbook::config::Overrides {
             base_url: Some(BASE_URL.into()),
-            output_dir: Some(out.path().join("docs")),
+            output_dir: Some(sub.path().join("docs")),
             ..Default::default()
         },
         deny_warnings: false,
