@@ -327,6 +327,13 @@ pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
             Value::Null,
         ),
     };
+    // Numbers in tables: the figure alone, its unit being in the column's header.
+    let number_html = match fact.and_then(Fact::value) {
+        Some(FactValue::Int(i)) => Some(format_field_number(*i as f64, field.precision)),
+        Some(FactValue::Num(n)) => Some(format_field_number(*n, field.precision)),
+        _ => None,
+    }
+    .map(|s| escape_text(&s));
     let source = fact.and_then(Fact::source);
     let note = fact.and_then(Fact::note);
     let as_of = match fact {
@@ -361,6 +368,8 @@ pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
         "text": text,
         "html": html,
         "full_html": full,
+        "number": number_html.is_some(),
+        "value_html": number_html,
         "sort": sort,
         "source": source,
         "note": note,
@@ -404,6 +413,7 @@ pub fn fields_view(site: &Site, c: usize) -> Value {
                     "unit": f.unit,
                     "sourced": f.sourced,
                     "numeric": f.ty.is_numeric() || f.ty == FieldType::Date,
+                    "number": f.ty.is_numeric(),
                     "facet": f.ty.is_facet(),
                     "default_column": spec.columns.is_empty() || spec.columns.contains(&f.name),
                     "facet_url": facet_url,

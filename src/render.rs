@@ -51,6 +51,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("theme/partials/entry_table.html"),
     ),
     (
+        "partials/table_cell.html",
+        include_str!("theme/partials/table_cell.html"),
+    ),
+    (
         "partials/page_list.html",
         include_str!("theme/partials/page_list.html"),
     ),
