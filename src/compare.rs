@@ -364,7 +364,7 @@ pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
         "label": field.label,
         "state": state,
         "cell_html": cell_html,
-        "key": fact.map(fact_identity),
+        "key": fact_key(fact),
         "text": text,
         "html": html,
         "full_html": full,
@@ -748,16 +748,36 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Vec<(&'static str
     }
 }
 
-/// Whether two facts say the same thing (sources and notes aside), for "differs" marks.
+/// Whether two facts say the same thing (sources and notes aside), for "differs" marks. Only
+/// values differ: two entries without a value for a field (undisclosed, not yet researched, not
+/// applicable, or absent) do not, whatever the reason each gives; and a number is the same
+/// number however it was written (`70` and `70.0`).
 pub fn same_fact(a: Option<&Fact>, b: Option<&Fact>) -> bool {
-    a.map(fact_identity) == b.map(fact_identity)
+    fact_key(a) == fact_key(b)
 }
 
-fn fact_identity(f: &Fact) -> String {
-    match f {
-        Fact::Known { value, .. } => format!("{value:?}"),
-        Fact::Withheld { disclosure, .. } => format!("{disclosure:?}"),
+/// What `same_fact` compares, also given to the compare-any page's script (`key` of a cell), so
+/// that both mark the same rows: the value's identity, or `None` without a value.
+fn fact_key(f: Option<&Fact>) -> Option<String> {
+    f.and_then(Fact::value).map(value_identity)
+}
+
+fn value_identity(v: &FactValue) -> String {
+    match v {
+        FactValue::Int(i) => number_identity(*i as f64),
+        FactValue::Num(n) => number_identity(*n),
+        FactValue::List(items) => {
+            let inner: Vec<String> = items.iter().map(value_identity).collect();
+            format!("List[{}]", inner.join(", "))
+        }
+        v => format!("{v:?}"),
     }
+}
+
+fn number_identity(n: f64) -> String {
+    // `{}` of an f64 prints 70.0 as "70", and the shortest text that reads back as the same
+    // number otherwise.
+    format!("Number({n})")
 }
 
 fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Vec<(&'static str, TValue)> {
@@ -1060,6 +1080,36 @@ fn csv_field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_values_differ() {
+        let known = |v| Fact::Known {
+            value: v,
+            source: None,
+            note: None,
+            as_of: None,
+        };
+        let withheld = |d, s: &str| Fact::Withheld {
+            disclosure: d,
+            source: Some(s.into()),
+            note: None,
+        };
+        let (u1, u2) = (
+            withheld(Disclosure::Undisclosed, "https://a.example/"),
+            withheld(Disclosure::Undisclosed, "https://b.example/"),
+        );
+        assert!(
+            same_fact(Some(&u1), Some(&u2)),
+            "undisclosed vs undisclosed"
+        );
+        let na = withheld(Disclosure::NotApplicable, "https://c.example/");
+        assert!(same_fact(Some(&na), None), "not applicable vs absent");
+        let (i, n) = (known(FactValue::Int(70)), known(FactValue::Num(70.0)));
+        assert!(same_fact(Some(&i), Some(&n)), "70 vs 70.0");
+        let m = known(FactValue::Num(70.5));
+        assert!(!same_fact(Some(&i), Some(&m)));
+        assert!(!same_fact(Some(&i), Some(&u1)), "a value vs none");
+    }
 
     #[test]
     fn pair_paths_are_alphabetical() {

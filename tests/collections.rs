@@ -490,3 +490,36 @@ fn last_verified_can_be_made_optional_and_stays_required_by_default() {
     );
     assert!(text.contains("require_last_verified = false"), "{text}");
 }
+
+#[test]
+fn pair_page_marks_only_values_that_really_differ_and_offers_differences_only() {
+    // Z50's resolution undisclosed as well as EOS R8's (from another source), and written as an
+    // integer where EOS R5's is a decimal.
+    let site = copy_fixture("cameras");
+    let z50 = site.path().join("content/cameras/z50.md");
+    let text = read(&z50).replace(
+        "megapixels = { value = 20.9, source = \"https://example.com/z50\" }",
+        "megapixels = { disclosure = \"undisclosed\", source = \"https://example.com/z50-spec\" }",
+    );
+    std::fs::write(&z50, text).expect("write");
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = build_to(site.path(), out.path());
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let html = main_of(&read(
+        &out.path().join("compare/cameras/eos-r8-vs-z50/index.html"),
+    ));
+    // Undisclosed against undisclosed is no difference; the other fields are.
+    assert!(
+        html.contains("<tr class=\"same\" data-field=\"megapixels\">"),
+        "{html}"
+    );
+    assert!(html.contains("<tr class=\"differs\" data-field=\"sensor\">"));
+    // The no-script toggle: a link to the comparison as a fragment, which CSS narrows to the
+    // rows that differ, and one back to every field.
+    assert!(html.contains("id=\"only-differences\""));
+    assert!(
+        html.contains("<a class=\"show-differences\" href=\"#only-differences\">Show only the")
+    );
+    assert!(html.contains("<a class=\"show-all\" href=\"#all-fields\">"));
+    assert!(html.contains("id=\"all-fields\""));
+}
