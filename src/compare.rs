@@ -658,6 +658,7 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Vec<(&'static str
     match kind {
         PageKind::CompareIndex => vec![("collections", TValue::from(views.collections_tv.clone()))],
         PageKind::Table(c) => vec![
+            ("dataset_jsonld", TValue::from(dataset_jsonld(site, *c))),
             ("collection", views.collections_tv[*c].clone()),
             ("fields", views.fields_tv[*c].clone()),
             ("entries", table_entries(site, views, *c)),
@@ -746,6 +747,46 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Vec<(&'static str
         }
         _ => Vec::new(),
     }
+}
+
+/// A schema.org `Dataset` describing a collection's table and its JSON and CSV exports, as
+/// JSON-LD, safe inside a `<script>` element.
+pub fn dataset_jsonld(site: &Site, c: usize) -> String {
+    let spec = &site.collections[c].spec;
+    let description = if spec.description.is_empty() {
+        format!(
+            "{}: {} entries, every figure with its source.",
+            spec.title,
+            site.collections[c].entries.len()
+        )
+    } else {
+        spec.description.clone()
+    };
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": format!("{} · {}", spec.title, site.config.title),
+        "description": description,
+        "url": site.absolute_url(&format!("compare/{}/", spec.name)),
+        "variableMeasured": spec.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>(),
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": site.absolute_url(&format!("data/{}.json", spec.name)),
+            },
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv",
+                "contentUrl": site.absolute_url(&format!("data/{}.csv", spec.name)),
+            },
+        ],
+    });
+    if let Some(author) = &site.config.author {
+        v["creator"] = json!({ "@type": "Organization", "name": author });
+    }
+    // `<` never appears raw, so no value can close the script element.
+    v.to_string().replace('<', "\\u003c")
 }
 
 /// Whether two facts say the same thing (sources and notes aside), for "differs" marks. Only

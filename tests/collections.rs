@@ -523,3 +523,66 @@ fn pair_page_marks_only_values_that_really_differ_and_offers_differences_only() 
     assert!(html.contains("<a class=\"show-all\" href=\"#all-fields\">"));
     assert!(html.contains("id=\"all-fields\""));
 }
+
+#[test]
+fn every_page_has_sharing_metadata_and_the_table_describes_its_dataset() {
+    let (out, _) = built();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(out.path()) {
+        let entry = entry.expect("walk");
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = read(entry.path());
+        if html.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        pages += 1;
+        for tag in [
+            "<meta property=\"og:title\" content=\"",
+            "<meta property=\"og:description\" content=\"",
+            "<meta property=\"og:url\" content=\"https://cameras.example.org/",
+            "<meta property=\"og:type\" content=\"",
+            "<meta name=\"twitter:card\" content=\"summary\">",
+            "<meta name=\"twitter:title\" content=\"",
+        ] {
+            assert!(html.contains(tag), "{}: no {tag}", entry.path().display());
+        }
+    }
+    assert!(pages > 10);
+
+    let html = read(&out.path().join("compare/cameras/index.html"));
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + html[start..].find("</script>").expect("closed");
+    let ld: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    assert_eq!(ld["@type"], "Dataset");
+    assert_eq!(ld["url"], "https://cameras.example.org/compare/cameras/");
+    let downloads: Vec<(&str, &str)> = ld["distribution"]
+        .as_array()
+        .expect("distribution")
+        .iter()
+        .map(|d| {
+            (
+                d["encodingFormat"].as_str().expect("format"),
+                d["contentUrl"].as_str().expect("url"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        downloads,
+        [
+            (
+                "application/json",
+                "https://cameras.example.org/data/cameras.json"
+            ),
+            ("text/csv", "https://cameras.example.org/data/cameras.csv")
+        ]
+    );
+    for (_, url) in downloads {
+        let rel = url.trim_start_matches("https://cameras.example.org/");
+        assert!(out.path().join(rel).is_file(), "{rel} is not written");
+    }
+}
