@@ -615,3 +615,73 @@ fn wide_table_keeps_its_header_and_names_in_view_and_back_undoes_a_filter() {
         Some(json!(""))
     );
 }
+
+/// Charts on a phone and a laptop: the drawing for the screen's width, its tick labels legible,
+/// the plot as wide as the page, and each point's values shown when it has the keyboard focus.
+#[test]
+fn charts_fit_the_screen_and_show_a_points_values_on_focus() {
+    let Some(chromium) = chromium_path() else {
+        return;
+    };
+    let site = Served::start_copy_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let base = format!("http://127.0.0.1:{}", site.port);
+    let mut browser = Browser::launch(&chromium);
+    // A headless window never has the focus, so `:focus` would never match without this.
+    browser
+        .call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        )
+        .expect("emulate focus");
+    for (width, shown) in [(390, "narrow"), (1280, "wide")] {
+        browser
+            .call(
+                "Emulation.setDeviceMetricsOverride",
+                json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 700}),
+            )
+            .expect("emulate a screen");
+        browser.open(&format!("{base}/compare/models/charts/"));
+        browser.wait_until("loaded", "document.readyState === 'complete'");
+        let v = browser
+            .eval(&format!(
+                "(() => {{
+                    const svg = [...document.querySelectorAll('svg.chart')].find(s => getComputedStyle(s).display !== 'none');
+                    const tick = svg.querySelector('.axis text').getBoundingClientRect();
+                    const main = document.querySelector('main').getBoundingClientRect();
+                    const point = svg.querySelector('.points a');
+                    point.focus();
+                    const label = point.querySelector('.focus-label');
+                    return {{
+                        shown: svg.classList.contains('chart-{shown}'),
+                        tick: tick.height,
+                        share: svg.getBoundingClientRect().width / main.width,
+                        focused: document.activeElement === point,
+                        label: getComputedStyle(label).display !== 'none',
+                        values: label.textContent,
+                        name: point.getAttribute('aria-label'),
+                    }};
+                }})()"
+            ))
+            .expect("chart");
+        browser.screenshot(&format!("chart-focus-{width}"));
+        assert_eq!(v["shown"], json!(true), "{width}: {v}");
+        assert!(
+            v["tick"].as_f64().is_some_and(|h| h >= 11.0),
+            "{width}: tick labels {} pixels high",
+            v["tick"]
+        );
+        assert!(
+            v["share"].as_f64().is_some_and(|s| s > 0.9),
+            "{width}: the plot takes {} of the width",
+            v["share"]
+        );
+        assert_eq!(v["focused"], json!(true), "{v}");
+        assert_eq!(v["label"], json!(true), "no label on focus: {v}");
+        let name = v["name"].as_str().expect("name");
+        let title = name.split(':').next().expect("title");
+        assert!(
+            v["values"].as_str().is_some_and(|t| t.starts_with(title)),
+            "{v}"
+        );
+    }
+}

@@ -98,10 +98,17 @@ fn rankings_list_undisclosed_values_apart_never_as_zero() {
 fn charts_are_inline_svg_with_labels_legend_and_links() {
     let (out, _) = built();
     let html = read(&out.path().join("compare/cameras/charts/index.html"));
-    assert!(html.contains("<svg class=\"chart\""));
-    assert!(
-        html.contains("<title id=\"chart-cameras-resolution-title\">Resolution over time</title>")
-    );
+    // Drawn twice, for wide and narrow screens, each with its own ids.
+    for variant in ["wide", "narrow"] {
+        assert!(html.contains(&format!("<svg class=\"chart chart-{variant}\"")));
+        assert!(html.contains(&format!(
+            "<title id=\"chart-cameras-resolution-{variant}-title\">Resolution over time</title>"
+        )));
+    }
+    // Points are named directly where their names fit, and their values are in a table too.
+    assert!(html.contains("<g class=\"labels\""));
+    assert!(html.contains(">Z50</text>"), "no direct label");
+    assert!(html.contains("<details class=\"chart-data\">"));
     assert!(
         html.contains("Resolution (MP)"),
         "the y axis is labelled with its unit"
