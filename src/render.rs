@@ -847,9 +847,14 @@ fn insert_doc_navigation(ctx: &mut PageContext, shared: &Shared, d: usize, s: us
                 .iter()
                 .map(|&ss| {
                     let sub = &site.sections[ss];
+                    // Without an `_index.md` title: its collection's, else its directory.
                     let title = sub
                         .doc
                         .and_then(|d| site.docs[d].front.title.clone())
+                        .or_else(|| {
+                            sub.collection
+                                .map(|c| site.collections[c].spec.title.clone())
+                        })
                         .unwrap_or_else(|| sub.dir.clone());
                     let mut v: BTreeMap<&str, Value> = BTreeMap::new();
                     v.insert("title", Value::from(title));

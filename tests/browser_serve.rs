@@ -685,3 +685,34 @@ fn charts_fit_the_screen_and_show_a_points_values_on_focus() {
         );
     }
 }
+
+/// A pair page's "differences only" link narrows the table to the rows that differ, with or
+/// without its script, and the second link brings every row back.
+#[test]
+fn pair_page_shows_only_the_differences_when_asked() {
+    let Some(chromium) = chromium_path() else {
+        return;
+    };
+    let site = Served::start_copy_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let base = format!("http://127.0.0.1:{}", site.port);
+    let mut browser = Browser::launch(&chromium);
+    browser.open(&format!("{base}/compare/models/claude-2-vs-claude-3-opus/"));
+    browser.wait_until("loaded", "document.readyState === 'complete'");
+    let visible = "[...document.querySelectorAll('table.pair tbody tr')].filter(r => r.offsetParent !== null).length";
+    let all = browser.eval(visible).expect("rows");
+    let differ = browser
+        .eval("document.querySelectorAll('table.pair tbody tr.differs').length")
+        .expect("differing rows");
+    assert!(differ.as_u64() < all.as_u64(), "{differ} of {all}");
+    browser.eval("document.querySelector('a.show-differences').click()");
+    browser.wait_until(
+        "only the differences shown",
+        &format!("{visible} === {differ}"),
+    );
+    assert_eq!(
+        browser.eval("getComputedStyle(document.querySelector('a.show-all')).display"),
+        Some(json!("inline"))
+    );
+    browser.eval("document.querySelector('a.show-all').click()");
+    browser.wait_until("every row shown again", &format!("{visible} === {all}"));
+}

@@ -105,7 +105,9 @@ fn table_sorts_and_filters_in_a_browser_and_reads_without_javascript() {
     // dump itself needs scripting): every row, in slug order, none hidden; controls stay hidden.
     let page = out.path().join("compare/cameras/index.html");
     let html = read(&page);
-    let script = html.find("<script src=").expect("the table page has a script");
+    let script = html
+        .find("<script src=")
+        .expect("the table page has a script");
     let end = html[script..].find("</script>").expect("closed") + script + "</script>".len();
     std::fs::write(
         out.path().join("compare/cameras/nojs.html"),
