@@ -244,6 +244,9 @@ fn docs_pages_say_where_the_reader_is() {
     );
     assert!(sheet.contains("<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">Home</a></li><li><a href=\"/models/\">Models</a></li><li><span aria-current=\"page\">GPT-4</span></li></ol></nav>"));
     assert!(sheet.contains("<nav class=\"pager\""));
+    // Its facts' sources are compact markers named for what they source.
+    assert!(sheet.contains("aria-label=\"Source for Released of GPT-4\""));
+    assert!(!sheet.contains(">source</a>"));
 
     let article = read(&out.path().join("articles/licensing/index.html"));
     assert!(article.contains("<a href=\"/articles/\" aria-current=\"true\">Articles</a>"));
