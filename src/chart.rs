@@ -13,12 +13,122 @@ use crate::facts::{Disclosure, Fact, FactValue, format_number};
 use crate::markdown::{escape_attr, escape_text};
 use crate::site::Site;
 
-const W: f64 = 760.0;
-const H: f64 = 440.0;
-const LEFT: f64 = 86.0;
-const RIGHT: f64 = 20.0;
-const TOP: f64 = 20.0;
-const BOTTOM: f64 = 64.0;
+/// The drawing's size and margins. Each chart is drawn twice, wide and narrow, and the
+/// stylesheet shows the one that fits the screen: scaling one drawing down to a phone would
+/// shrink its text to 6 pixels.
+struct Frame {
+    w: f64,
+    h: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    /// The class of the `<svg>` and a suffix of its ids.
+    variant: &'static str,
+}
+
+const WIDE: Frame = Frame {
+    w: 960.0,
+    h: 500.0,
+    left: 86.0,
+    right: 24.0,
+    top: 20.0,
+    bottom: 64.0,
+    variant: "wide",
+};
+
+const NARROW: Frame = Frame {
+    w: 400.0,
+    h: 440.0,
+    left: 62.0,
+    right: 14.0,
+    top: 16.0,
+    bottom: 58.0,
+    variant: "narrow",
+};
+
+/// Text width in the drawing's units, estimated from its length (no font metrics at build time).
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size * 0.58
+}
+
+/// Direct labels beside the points where they fit: points far from others first, each label
+/// tried right, left, above and below its point, and left out where it would cover another
+/// label or point or leave the plot. Beyond a few hundred points no label is tried.
+fn place_labels(
+    frame: &Frame,
+    at: &[(f64, f64)],
+    names: &[String],
+) -> Vec<Option<(f64, f64, &'static str)>> {
+    const SIZE: f64 = 11.0;
+    let mut out = vec![None; at.len()];
+    if at.len() > 400 {
+        return out;
+    }
+    let nearest: Vec<f64> = at
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, y))| {
+            at.iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, &(u, v))| (u - x).hypot(v - y))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..at.len()).collect();
+    order.sort_by(|&a, &b| nearest[b].total_cmp(&nearest[a]).then(a.cmp(&b)));
+    let boxes_overlap = |a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)| {
+        a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+    };
+    let mut taken: Vec<(f64, f64, f64, f64)> = at
+        .iter()
+        .map(|&(x, y)| (x - 7.0, y - 7.0, x + 7.0, y + 7.0))
+        .collect();
+    for i in order {
+        let (x, y) = at[i];
+        let w = text_width(&names[i], SIZE);
+        let candidates = [
+            (
+                x + 10.0,
+                y + 4.0,
+                "start",
+                (x + 9.0, y - 8.0, x + 11.0 + w, y + 6.0),
+            ),
+            (
+                x - 10.0,
+                y + 4.0,
+                "end",
+                (x - 11.0 - w, y - 8.0, x - 9.0, y + 6.0),
+            ),
+            (
+                x,
+                y - 11.0,
+                "middle",
+                (x - w / 2.0 - 1.0, y - 22.0, x + w / 2.0 + 1.0, y - 8.0),
+            ),
+            (
+                x,
+                y + 20.0,
+                "middle",
+                (x - w / 2.0 - 1.0, y + 9.0, x + w / 2.0 + 1.0, y + 23.0),
+            ),
+        ];
+        for (tx, ty, anchor, b) in candidates {
+            let inside = b.0 >= frame.left
+                && b.2 <= frame.w - frame.right
+                && b.1 >= frame.top
+                && b.3 <= frame.h - frame.bottom;
+            let own = (x - 7.0, y - 7.0, x + 7.0, y + 7.0);
+            if inside && !taken.iter().any(|t| *t != own && boxes_overlap(*t, b)) {
+                taken.push(b);
+                out[i] = Some((tx, ty, anchor));
+                break;
+            }
+        }
+    }
+    out
+}
 
 /// Colours chosen for contrast on white (≥ 3:1 against the background, WCAG 1.4.11), each
 /// paired with its own marker shape so colour is never the only cue.
@@ -307,40 +417,26 @@ pub fn chart_view(site: &Site, c: usize, chart: &ChartSpec) -> Value {
     };
     let x_is_date = spec.fields[xi].ty == FieldType::Date;
     let y_is_date = spec.fields[yi].ty == FieldType::Date;
-    let xs = Scale::new(points.iter().map(|p| p.x), chart.log_x, LEFT, W - RIGHT);
-    let ys = Scale::new(points.iter().map(|p| p.y), chart.log_y, H - BOTTOM, TOP);
     let id = format!("chart-{}-{}", spec.name, chart.id);
-    let mut svg = String::with_capacity(8192);
-    let _ = write!(
-        svg,
-        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\">\
-<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape_text(&chart.title),
-        escape_text(&chart.description)
-    );
-    // Grid and ticks.
-    svg.push_str("<g class=\"axis\" font-size=\"12\" fill=\"#374151\">");
-    for t in xs.ticks() {
-        let x = xs.px(t);
-        let _ = write!(
-            svg,
-            "<line x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#e5e7eb\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            H - BOTTOM,
-            H - BOTTOM + 18.0,
-            escape_text(&tick_label(t, x_is_date))
-        );
-    }
-    for t in ys.ticks() {
-        let y = ys.px(t);
-        let _ = write!(
-            svg,
-            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#e5e7eb\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            W - RIGHT,
-            LEFT - 8.0,
-            y + 4.0,
-            escape_text(&tick_label(t, y_is_date))
-        );
-    }
+    // Each point's name, values as text and sheet, once for both drawings and the data table.
+    let value_text = |e: usize, fi: usize| match &coll.entries[e].facts[fi] {
+        Some(f) => crate::compare::cell(site, c, fi, Some(f))["text"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+        None => String::new(),
+    };
+    let named: Vec<(String, String, String, String)> = points
+        .iter()
+        .map(|p| {
+            (
+                crate::compare::entry_title(site, c, p.entry),
+                value_text(p.entry, xi),
+                value_text(p.entry, yi),
+                site.doc_url(coll.docs[p.entry]),
+            )
+        })
+        .collect();
     let axis_label = |fi: usize, log: bool| {
         let f = &spec.fields[fi];
         let mut s = f.label.clone();
@@ -352,52 +448,137 @@ pub fn chart_view(site: &Site, c: usize, chart: &ChartSpec) -> Value {
         }
         s
     };
-    let _ = write!(
-        svg,
-        "<line x1=\"{LEFT}\" y1=\"{b:.1}\" x2=\"{r:.1}\" y2=\"{b:.1}\" stroke=\"#374151\"/><line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{b:.1}\" stroke=\"#374151\"/>\
-<text x=\"{cx:.1}\" y=\"{ly:.1}\" text-anchor=\"middle\" font-size=\"13\">{xl}</text>\
-<text transform=\"translate(18 {cy:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">{yl}</text></g>",
-        b = H - BOTTOM,
-        r = W - RIGHT,
-        cx = (LEFT + W - RIGHT) / 2.0,
-        ly = H - 14.0,
-        cy = (TOP + H - BOTTOM) / 2.0,
-        xl = escape_text(&axis_label(xi, chart.log_x)),
-        yl = escape_text(&axis_label(yi, chart.log_y)),
-    );
-    // Points, each a link to its sheet, with a tooltip that names it and its values.
-    svg.push_str("<g class=\"points\">");
-    for p in &points {
-        let (color, shape) = style_of(p.category.as_deref());
-        let title = crate::compare::entry_title(site, c, p.entry);
-        let x_text = match &coll.entries[p.entry].facts[xi] {
-            Some(f) => crate::compare::cell(site, c, xi, Some(f))["text"]
-                .as_str()
-                .unwrap_or("")
-                .to_string(),
-            None => String::new(),
-        };
-        let y_text = match &coll.entries[p.entry].facts[yi] {
-            Some(f) => crate::compare::cell(site, c, yi, Some(f))["text"]
-                .as_str()
-                .unwrap_or("")
-                .to_string(),
-            None => String::new(),
-        };
-        let label = format!(
-            "{title}: {} {x_text}, {} {y_text}",
-            spec.fields[xi].label, spec.fields[yi].label
+    let draw = |frame: &Frame| -> String {
+        let (w, h, left, right, top, bottom) = (
+            frame.w,
+            frame.h,
+            frame.left,
+            frame.right,
+            frame.top,
+            frame.bottom,
         );
+        let xs = Scale::new(points.iter().map(|p| p.x), chart.log_x, left, w - right);
+        let ys = Scale::new(points.iter().map(|p| p.y), chart.log_y, h - bottom, top);
+        let vid = format!("{id}-{}", frame.variant);
+        let mut svg = String::with_capacity(8192);
         let _ = write!(
             svg,
-            "<a href=\"{}\" aria-label=\"{}\"><title>{}</title>{}</a>",
-            escape_attr(&site.doc_url(coll.docs[p.entry])),
-            escape_attr(&label),
-            escape_text(&label),
-            marker(shape, xs.px(p.x), ys.px(p.y), color)
+            "<svg class=\"chart chart-{}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-labelledby=\"{vid}-title\" aria-describedby=\"{vid}-desc\">\
+<title id=\"{vid}-title\">{}</title><desc id=\"{vid}-desc\">{}</desc>",
+            frame.variant,
+            escape_text(&chart.title),
+            escape_text(&chart.description)
         );
-    }
-    svg.push_str("</g></svg>");
+        // Grid and ticks; labels thinned out where they would crowd each other.
+        svg.push_str("<g class=\"axis\" font-size=\"12\" fill=\"#374151\">");
+        let x_ticks = xs.ticks();
+        let widest = x_ticks
+            .iter()
+            .map(|&t| text_width(&tick_label(t, x_is_date), 12.0))
+            .fold(0.0, f64::max);
+        let room = (w - left - right) / (x_ticks.len().max(1) as f64);
+        let every = ((widest + 10.0) / room).ceil().max(1.0) as usize;
+        for (i, t) in x_ticks.into_iter().enumerate() {
+            let x = xs.px(t);
+            let _ = write!(
+                svg,
+                "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#e5e7eb\"/>",
+                h - bottom
+            );
+            if i % every == 0 {
+                let _ = write!(
+                    svg,
+                    "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                    h - bottom + 18.0,
+                    escape_text(&tick_label(t, x_is_date))
+                );
+            }
+        }
+        let y_ticks = ys.ticks();
+        let every = ((20.0 * y_ticks.len() as f64) / (h - top - bottom))
+            .ceil()
+            .max(1.0) as usize;
+        for (i, t) in y_ticks.into_iter().enumerate() {
+            let y = ys.px(t);
+            let _ = write!(
+                svg,
+                "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#e5e7eb\"/>",
+                w - right
+            );
+            if i % every == 0 {
+                let _ = write!(
+                    svg,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                    left - 8.0,
+                    y + 4.0,
+                    escape_text(&tick_label(t, y_is_date))
+                );
+            }
+        }
+        let _ = write!(
+            svg,
+            "<line x1=\"{left}\" y1=\"{b:.1}\" x2=\"{r:.1}\" y2=\"{b:.1}\" stroke=\"#374151\"/><line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{b:.1}\" stroke=\"#374151\"/>\
+<text x=\"{cx:.1}\" y=\"{ly:.1}\" text-anchor=\"middle\" font-size=\"13\">{xl}</text>\
+<text transform=\"translate(16 {cy:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">{yl}</text></g>",
+            b = h - bottom,
+            r = w - right,
+            cx = (left + w - right) / 2.0,
+            ly = h - 14.0,
+            cy = (top + h - bottom) / 2.0,
+            xl = escape_text(&axis_label(xi, chart.log_x)),
+            yl = escape_text(&axis_label(yi, chart.log_y)),
+        );
+        let at: Vec<(f64, f64)> = points.iter().map(|p| (xs.px(p.x), ys.px(p.y))).collect();
+        let names: Vec<String> = named.iter().map(|n| n.0.clone()).collect();
+        // Direct labels, under the points, for the eye only: each point's link names it.
+        svg.push_str("<g class=\"labels\" font-size=\"11\" fill=\"#1f2937\" aria-hidden=\"true\">");
+        for (i, l) in place_labels(frame, &at, &names).into_iter().enumerate() {
+            if let Some((tx, ty, anchor)) = l {
+                let _ = write!(
+                    svg,
+                    "<text x=\"{tx:.1}\" y=\"{ty:.1}\" text-anchor=\"{anchor}\">{}</text>",
+                    escape_text(&names[i])
+                );
+            }
+        }
+        svg.push_str("</g>");
+        // Points, each a link to its sheet named with its values, with a tooltip, and a label
+        // of its values shown while it has the focus or the pointer.
+        svg.push_str("<g class=\"points\">");
+        for (i, p) in points.iter().enumerate() {
+            let (color, shape) = style_of(p.category.as_deref());
+            let (title, x_text, y_text, url) = &named[i];
+            let label = format!(
+                "{title}: {} {x_text}, {} {y_text}",
+                spec.fields[xi].label, spec.fields[yi].label
+            );
+            let (x, y) = at[i];
+            let values = format!("{x_text} · {y_text}");
+            let bw = text_width(title, 12.0).max(text_width(&values, 12.0)) + 14.0;
+            let bx = (x - bw / 2.0).clamp(left, (w - right - bw).max(left));
+            let by = if y - 50.0 >= top { y - 50.0 } else { y + 12.0 };
+            let _ = write!(
+                svg,
+                "<a href=\"{}\" aria-label=\"{}\"><title>{}</title>{}<g class=\"focus-label\" aria-hidden=\"true\"><rect x=\"{bx:.1}\" y=\"{by:.1}\" width=\"{bw:.1}\" height=\"38\" rx=\"4\" fill=\"#111827\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#ffffff\"><tspan font-weight=\"700\">{}</tspan><tspan x=\"{:.1}\" dy=\"15\">{}</tspan></text></g></a>",
+                escape_attr(url),
+                escape_attr(&label),
+                escape_text(&label),
+                marker(shape, x, y, color),
+                bx + 7.0,
+                by + 16.0,
+                escape_text(title),
+                bx + 7.0,
+                escape_text(&values)
+            );
+        }
+        svg.push_str("</g></svg>");
+        svg
+    };
+    let svg = draw(&WIDE) + &draw(&NARROW);
+    let rows: Vec<Value> = named
+        .iter()
+        .map(|(title, x, y, url)| json!({ "title": title, "x": x, "y": y, "url": url }))
+        .collect();
     let legend: Vec<Value> = categories
         .iter()
         .map(|(k, label)| {
@@ -417,6 +598,9 @@ pub fn chart_view(site: &Site, c: usize, chart: &ChartSpec) -> Value {
         "legend": legend,
         "legend_title": ci.map(|ci| spec.fields[ci].label.clone()),
         "plotted": points.len(),
+        "rows": rows,
+        "x_label": axis_label(xi, false),
+        "y_label": axis_label(yi, false),
         "missing": missing,
     })
 }
@@ -459,6 +643,48 @@ mod tests {
             }
             let log = Scale::new(values.iter().copied(), true, 0.0, 100.0);
             assert!(log.ticks().len() <= 51, "{values:?}");
+        }
+    }
+
+    #[test]
+    fn direct_labels_never_overlap_and_stay_in_the_plot() {
+        // A crowd in one corner and a few points alone.
+        let mut at: Vec<(f64, f64)> = (0..40)
+            .map(|i| {
+                (
+                    300.0 + f64::from(i % 8) * 6.0,
+                    100.0 + f64::from(i / 8) * 6.0,
+                )
+            })
+            .collect();
+        at.extend([(100.0, 300.0), (200.0, 200.0), (380.0, 360.0)]);
+        let names: Vec<String> = (0..at.len()).map(|i| format!("Model number {i}")).collect();
+        let placed = place_labels(&NARROW, &at, &names);
+        let boxes: Vec<(f64, f64, f64, f64)> = placed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let (x, y, anchor) = (*p)?;
+                let w = text_width(&names[i], 11.0);
+                let x0 = match anchor {
+                    "start" => x,
+                    "end" => x - w,
+                    _ => x - w / 2.0,
+                };
+                Some((x0, y - 11.0, x0 + w, y + 2.0))
+            })
+            .collect();
+        assert!(boxes.len() >= 3, "the lone points are labelled: {placed:?}");
+        assert!(boxes.len() < at.len(), "the crowd cannot all be labelled");
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(
+                a.0 >= NARROW.left && a.2 <= NARROW.w - NARROW.right,
+                "{a:?}"
+            );
+            for b in &boxes[i + 1..] {
+                let overlap = a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+                assert!(!overlap, "{a:?} overlaps {b:?}");
+            }
         }
     }
 

@@ -327,6 +327,13 @@ pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
             Value::Null,
         ),
     };
+    // Numbers in tables: the figure alone, its unit being in the column's header.
+    let number_html = match fact.and_then(Fact::value) {
+        Some(FactValue::Int(i)) => Some(format_field_number(*i as f64, field.precision)),
+        Some(FactValue::Num(n)) => Some(format_field_number(*n, field.precision)),
+        _ => None,
+    }
+    .map(|s| escape_text(&s));
     let source = fact.and_then(Fact::source);
     let note = fact.and_then(Fact::note);
     let as_of = match fact {
@@ -357,10 +364,12 @@ pub fn cell(site: &Site, c: usize, fi: usize, fact: Option<&Fact>) -> Value {
         "label": field.label,
         "state": state,
         "cell_html": cell_html,
-        "key": fact.map(fact_identity),
+        "key": fact_key(fact),
         "text": text,
         "html": html,
         "full_html": full,
+        "number": number_html.is_some(),
+        "value_html": number_html,
         "sort": sort,
         "source": source,
         "note": note,
@@ -404,6 +413,7 @@ pub fn fields_view(site: &Site, c: usize) -> Value {
                     "unit": f.unit,
                     "sourced": f.sourced,
                     "numeric": f.ty.is_numeric() || f.ty == FieldType::Date,
+                    "number": f.ty.is_numeric(),
                     "facet": f.ty.is_facet(),
                     "default_column": spec.columns.is_empty() || spec.columns.contains(&f.name),
                     "facet_url": facet_url,
@@ -648,6 +658,7 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Vec<(&'static str
     match kind {
         PageKind::CompareIndex => vec![("collections", TValue::from(views.collections_tv.clone()))],
         PageKind::Table(c) => vec![
+            ("dataset_jsonld", TValue::from(dataset_jsonld(site, *c))),
             ("collection", views.collections_tv[*c].clone()),
             ("fields", views.fields_tv[*c].clone()),
             ("entries", table_entries(site, views, *c)),
@@ -738,16 +749,76 @@ pub fn context(site: &Site, views: &Views, kind: &PageKind) -> Vec<(&'static str
     }
 }
 
-/// Whether two facts say the same thing (sources and notes aside), for "differs" marks.
-pub fn same_fact(a: Option<&Fact>, b: Option<&Fact>) -> bool {
-    a.map(fact_identity) == b.map(fact_identity)
+/// A schema.org `Dataset` describing a collection's table and its JSON and CSV exports, as
+/// JSON-LD, safe inside a `<script>` element.
+pub fn dataset_jsonld(site: &Site, c: usize) -> String {
+    let spec = &site.collections[c].spec;
+    let description = if spec.description.is_empty() {
+        format!(
+            "{}: {} entries, every figure with its source.",
+            spec.title,
+            site.collections[c].entries.len()
+        )
+    } else {
+        spec.description.clone()
+    };
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": format!("{} · {}", spec.title, site.config.title),
+        "description": description,
+        "url": site.absolute_url(&format!("compare/{}/", spec.name)),
+        "variableMeasured": spec.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>(),
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": site.absolute_url(&format!("data/{}.json", spec.name)),
+            },
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv",
+                "contentUrl": site.absolute_url(&format!("data/{}.csv", spec.name)),
+            },
+        ],
+    });
+    if let Some(author) = &site.config.author {
+        v["creator"] = json!({ "@type": "Organization", "name": author });
+    }
+    // `<` never appears raw, so no value can close the script element.
+    v.to_string().replace('<', "\\u003c")
 }
 
-fn fact_identity(f: &Fact) -> String {
-    match f {
-        Fact::Known { value, .. } => format!("{value:?}"),
-        Fact::Withheld { disclosure, .. } => format!("{disclosure:?}"),
+/// Whether two facts say the same thing (sources and notes aside), for "differs" marks. Only
+/// values differ: two entries without a value for a field (undisclosed, not yet researched, not
+/// applicable, or absent) do not, whatever the reason each gives; and a number is the same
+/// number however it was written (`70` and `70.0`).
+pub fn same_fact(a: Option<&Fact>, b: Option<&Fact>) -> bool {
+    fact_key(a) == fact_key(b)
+}
+
+/// What `same_fact` compares, also given to the compare-any page's script (`key` of a cell), so
+/// that both mark the same rows: the value's identity, or `None` without a value.
+fn fact_key(f: Option<&Fact>) -> Option<String> {
+    f.and_then(Fact::value).map(value_identity)
+}
+
+fn value_identity(v: &FactValue) -> String {
+    match v {
+        FactValue::Int(i) => number_identity(*i as f64),
+        FactValue::Num(n) => number_identity(*n),
+        FactValue::List(items) => {
+            let inner: Vec<String> = items.iter().map(value_identity).collect();
+            format!("List[{}]", inner.join(", "))
+        }
+        v => format!("{v:?}"),
     }
+}
+
+fn number_identity(n: f64) -> String {
+    // `{}` of an f64 prints 70.0 as "70", and the shortest text that reads back as the same
+    // number otherwise.
+    format!("Number({n})")
 }
 
 fn ranking_context(site: &Site, views: &Views, c: usize, fi: usize) -> Vec<(&'static str, TValue)> {
@@ -1050,6 +1121,36 @@ fn csv_field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_values_differ() {
+        let known = |v| Fact::Known {
+            value: v,
+            source: None,
+            note: None,
+            as_of: None,
+        };
+        let withheld = |d, s: &str| Fact::Withheld {
+            disclosure: d,
+            source: Some(s.into()),
+            note: None,
+        };
+        let (u1, u2) = (
+            withheld(Disclosure::Undisclosed, "https://a.example/"),
+            withheld(Disclosure::Undisclosed, "https://b.example/"),
+        );
+        assert!(
+            same_fact(Some(&u1), Some(&u2)),
+            "undisclosed vs undisclosed"
+        );
+        let na = withheld(Disclosure::NotApplicable, "https://c.example/");
+        assert!(same_fact(Some(&na), None), "not applicable vs absent");
+        let (i, n) = (known(FactValue::Int(70)), known(FactValue::Num(70.0)));
+        assert!(same_fact(Some(&i), Some(&n)), "70 vs 70.0");
+        let m = known(FactValue::Num(70.5));
+        assert!(!same_fact(Some(&i), Some(&m)));
+        assert!(!same_fact(Some(&i), Some(&u1)), "a value vs none");
+    }
 
     #[test]
     fn pair_paths_are_alphabetical() {

@@ -51,6 +51,22 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("theme/partials/entry_table.html"),
     ),
     (
+        "partials/breadcrumbs.html",
+        include_str!("theme/partials/breadcrumbs.html"),
+    ),
+    (
+        "partials/pager.html",
+        include_str!("theme/partials/pager.html"),
+    ),
+    (
+        "partials/mentioned_in.html",
+        include_str!("theme/partials/mentioned_in.html"),
+    ),
+    (
+        "partials/table_cell.html",
+        include_str!("theme/partials/table_cell.html"),
+    ),
+    (
         "partials/page_list.html",
         include_str!("theme/partials/page_list.html"),
     ),
@@ -799,6 +815,59 @@ fn config_view(site: &Site) -> Json {
     })
 }
 
+/// Where a doc sits among its section's pages: `previous` and `next` in the section's order,
+/// and, for pages that are not fact sheets (a collection's hundreds of sheets have their table),
+/// `section_pages` and the site's top-level `sections`, for a sidebar.
+fn insert_doc_navigation(ctx: &mut PageContext, shared: &Shared, d: usize, s: usize) {
+    let site = &shared.site;
+    let sec = &site.sections[s];
+    let at = sec.pages.iter().position(|&p| p == d);
+    let neighbour = |i: Option<usize>| {
+        i.and_then(|i| sec.pages.get(i))
+            .map_or(Value::none(), |&p| shared.page_views[p].clone())
+    };
+    ctx.insert_value("previous", neighbour(at.and_then(|i| i.checked_sub(1))));
+    ctx.insert_value("next", neighbour(at.map(|i| i + 1)));
+    if site.doc_entries[d].is_some() {
+        return;
+    }
+    let pages: Vec<Value> = sec
+        .pages
+        .iter()
+        .map(|&p| shared.page_views[p].clone())
+        .collect();
+    ctx.insert_value("section_pages", Value::from(pages));
+    let top: Vec<Value> = site
+        .sections
+        .iter()
+        .position(|x| x.dir.is_empty())
+        .map(|root| {
+            site.sections[root]
+                .subsections
+                .iter()
+                .map(|&ss| {
+                    let sub = &site.sections[ss];
+                    // Without an `_index.md` title: its collection's, else its directory.
+                    let title = sub
+                        .doc
+                        .and_then(|d| site.docs[d].front.title.clone())
+                        .or_else(|| {
+                            sub.collection
+                                .map(|c| site.collections[c].spec.title.clone())
+                        })
+                        .unwrap_or_else(|| sub.dir.clone());
+                    let mut v: BTreeMap<&str, Value> = BTreeMap::new();
+                    v.insert("title", Value::from(title));
+                    v.insert("url", Value::from(site.url(&format!("{}/", sub.dir))));
+                    v.insert("current", Value::from(ss == s));
+                    Value::from(v)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ctx.insert_value("sections", Value::from(top));
+}
+
 /// A section for templates; `pages` is filled only when asked (listing pages is the costly
 /// part, and a page only needs its section's title and URL).
 fn section_view(shared: &Shared, s: usize, with_pages: bool) -> Value {
@@ -1284,7 +1353,31 @@ pub fn page_context(
             let parent = site.sections.iter().position(|s| s.dir == doc.dir);
             if let Some(p) = parent {
                 ctx.insert_hashed("section", shared.section_tv[p].clone(), shared.section_h[p]);
+                insert_doc_navigation(&mut ctx, shared, *d, p);
             }
+            // "Mentioned in", by kind: articles and other pages first, then fact sheets.
+            let (sheets, articles): (Vec<usize>, Vec<usize>) = site.backlinks[*d]
+                .iter()
+                .partition(|&&b| site.doc_entries[b].is_some());
+            let groups: Vec<Value> = [("Articles and pages", articles), ("Fact sheets", sheets)]
+                .into_iter()
+                .filter(|(_, list)| !list.is_empty())
+                .map(|(heading, list)| {
+                    let mut g: BTreeMap<&str, Value> = BTreeMap::new();
+                    g.insert("heading", Value::from(heading));
+                    g.insert("count", Value::from(list.len()));
+                    g.insert(
+                        "pages",
+                        Value::from(
+                            list.iter()
+                                .map(|&b| shared.page_views[b].clone())
+                                .collect::<Vec<_>>(),
+                        ),
+                    );
+                    Value::from(g)
+                })
+                .collect();
+            ctx.insert_value("mentioned_groups", Value::from(groups));
             if let Some((c, e)) = site.doc_entries[*d] {
                 ctx.insert_value("entry", shared.views.entries_tv[c][e].clone());
                 ctx.insert(

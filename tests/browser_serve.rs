@@ -285,8 +285,9 @@ fn an_open_page_follows_edits_and_shows_build_errors() {
 }
 
 /// The bundled site's pages of every kind, at the narrowest width WCAG's reflow criterion names
-/// (320 CSS pixels): nothing may push the page sideways (wide data tables scroll inside their
-/// own box). Long source addresses in fact tables and long filter labels once did.
+/// (320 CSS pixels), a common phone (390), a tablet (768) and a laptop (1280): nothing may push
+/// the page sideways (wide data tables scroll inside their own box). Long source addresses in
+/// fact tables and long filter labels once did.
 #[test]
 fn the_bundled_sites_pages_fit_a_phone_and_code_reads_in_the_dark_scheme() {
     let Some(chromium) = chromium_path() else {
@@ -295,39 +296,63 @@ fn the_bundled_sites_pages_fit_a_phone_and_code_reads_in_the_dark_scheme() {
     let site = Served::start_copy_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
     let base = format!("http://127.0.0.1:{}", site.port);
     let mut browser = Browser::launch(&chromium);
-    browser
-        .call(
-            "Emulation.setDeviceMetricsOverride",
-            json!({"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": true}),
-        )
-        .expect("emulate a phone");
-    for path in [
+    // One page of every kind: home, section, article, fact sheets of each collection, the
+    // comparison index, table, pair, compare-any, charts, facet index, facet, ranking, tags, a
+    // tag, the 404 page and the bundled site's own templates.
+    let pages = [
         "/",
+        "/articles/",
+        "/models/",
+        "/articles/misconceptions/",
         "/models/opt-175b/",
         "/models/claude-2/",
         "/licenses/opt-175b-license/",
         "/organizations/eleutherai/",
+        "/benchmarks/gpqa-diamond/",
+        "/results/gpt-5--gpqa-diamond--epoch-ai/",
+        "/licence-changes/llama-3/",
+        "/compare/",
         "/compare/models/",
+        "/compare/models/?weights=open&sort=params_total_b&dir=desc",
         "/compare/models/gpt-4-vs-llama-3-70b/",
         "/compare/models/pick/?a=gpt-4&b=llama-3-70b",
         "/compare/models/charts/",
-        "/articles/misconceptions/",
+        "/compare/models/organization/",
+        "/compare/models/weights/open/",
+        "/compare/models/params_total_b/",
+        "/tags/",
+        "/tags/licensing/",
+        "/404.html",
         "/openness/",
         "/licences/",
         "/compute/",
         "/timeline/",
-    ] {
-        browser.open(&format!("{base}{path}"));
-        browser.wait_until("loaded", "document.readyState === 'complete'");
-        let widths = browser
-            .eval("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            .expect("widths");
-        assert_eq!(widths[1], json!(320), "{path}: not laid out at phone width");
-        assert!(
-            widths[0].as_u64() <= widths[1].as_u64(),
-            "{path} is {} pixels wide at a 320-pixel screen",
-            widths[0]
-        );
+    ];
+    for width in [320, 390, 768, 1280] {
+        browser
+            .call(
+                "Emulation.setDeviceMetricsOverride",
+                json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 700}),
+            )
+            .expect("emulate a screen");
+        for path in pages {
+            browser.open(&format!("{base}{path}"));
+            browser.wait_until("loaded", "document.readyState === 'complete'");
+            let widths = browser
+                .eval("[document.documentElement.scrollWidth, document.documentElement.clientWidth, innerWidth]")
+                .expect("widths");
+            // The window's width (the page's, less a desktop scroll bar, is `clientWidth`).
+            assert_eq!(
+                widths[2],
+                json!(width),
+                "{path}: not laid out at {width} pixels"
+            );
+            assert!(
+                widths[0].as_u64() <= widths[1].as_u64(),
+                "{path} is {} pixels wide at a {width}-pixel screen",
+                widths[0]
+            );
+        }
     }
 
     // In the dark scheme, code blocks keep text readable against their background (their text
@@ -483,4 +508,211 @@ fn compare_any_page_shows_two_chosen_entries_exactly_as_their_pair_page() {
         browser.eval("document.querySelector('[data-picked]').hidden"),
         Some(json!(false))
     );
+}
+
+/// The models table on a phone and a laptop: its header row and names column stay in view while
+/// it scrolls inside its box, the filter panel starts folded on the phone, and each filter is a
+/// history entry that Back undoes.
+#[test]
+fn wide_table_keeps_its_header_and_names_in_view_and_back_undoes_a_filter() {
+    let Some(chromium) = chromium_path() else {
+        return;
+    };
+    let site = Served::start_copy_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let base = format!("http://127.0.0.1:{}", site.port);
+    let mut browser = Browser::launch(&chromium);
+    let screen = |browser: &mut Browser, width: u32| {
+        browser
+            .call(
+                "Emulation.setDeviceMetricsOverride",
+                json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 700}),
+            )
+            .expect("emulate a screen");
+    };
+    screen(&mut browser, 390);
+    browser.open(&format!("{base}/compare/models/"));
+    browser.wait_until(
+        "controls shown",
+        "!document.querySelector('form[data-table-controls]').hidden",
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('[data-controls-panel]').open"),
+        Some(json!(false)),
+        "the filter panel is open on a phone"
+    );
+
+    // Scrolled down and sideways inside its box, the header row is at the box's top and the
+    // names at its left edge, with a shadow saying that the table goes on to the left.
+    let stuck = browser
+        .eval(
+            "(() => {
+                const box = document.querySelector('.table-scroll');
+                box.scrollTop = 900; box.scrollLeft = 400;
+                box.dispatchEvent(new Event('scroll'));
+                const b = box.getBoundingClientRect();
+                const head = box.querySelector('thead th[data-field=release]').getBoundingClientRect();
+                const name = box.querySelector('tbody tr:nth-child(12) th').getBoundingClientRect();
+                return {
+                    scrolled: box.scrollTop > 800 && box.scrollLeft > 300,
+                    header: Math.abs(head.top - b.top) <= 2,
+                    names: Math.abs(name.left - b.left) <= 2,
+                    shadow: box.classList.contains('scrolled'),
+                    boxFits: b.bottom <= innerHeight + 1 || b.height < innerHeight,
+                };
+            })()",
+        )
+        .expect("positions");
+    for key in ["scrolled", "header", "names", "shadow"] {
+        assert_eq!(stuck[key], json!(true), "{key}: {stuck}");
+    }
+
+    // Numbers right-aligned in tabular figures.
+    assert_eq!(
+        browser.eval("(() => { const s = getComputedStyle(document.querySelector('td.num[data-field=params_total_b]')); return s.textAlign + ' ' + s.fontVariantNumeric; })()"),
+        Some(json!("right tabular-nums"))
+    );
+
+    // A filter is a new history entry; Back returns to the whole table.
+    screen(&mut browser, 1280);
+    browser.open(&format!("{base}/compare/models/"));
+    browser.wait_until(
+        "controls shown",
+        "!document.querySelector('form[data-table-controls]').hidden",
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('[data-controls-panel]').open"),
+        Some(json!(true)),
+        "the filter panel is folded on a wide screen"
+    );
+    let all = browser
+        .eval("document.querySelectorAll('table.compare tbody tr:not([hidden])').length")
+        .expect("rows");
+    browser.eval("(() => { const s = document.querySelector('select[name=weights]'); s.value = 'open'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    assert_eq!(
+        browser.eval("location.search"),
+        Some(json!("?weights=open"))
+    );
+    let open = browser
+        .eval("document.querySelectorAll('table.compare tbody tr:not([hidden])').length")
+        .expect("rows");
+    assert!(open.as_u64() < all.as_u64(), "{open} of {all}");
+    // The organization filter's counts follow: only open models are counted.
+    assert_eq!(
+        browser.eval("[...document.querySelectorAll('select[name=organization] option')].some(o => o.value === 'anthropic' && o.textContent.endsWith('(0)'))"),
+        Some(json!(true)),
+        "Anthropic's count ignores the weights filter"
+    );
+    browser.eval("history.back()");
+    browser.wait_until("back at the whole table", "location.search === ''");
+    browser.wait_until(
+        "every row shown again",
+        &format!(
+            "document.querySelectorAll('table.compare tbody tr:not([hidden])').length === {all}"
+        ),
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('select[name=weights]').value"),
+        Some(json!(""))
+    );
+}
+
+/// Charts on a phone and a laptop: the drawing for the screen's width, its tick labels legible,
+/// the plot as wide as the page, and each point's values shown when it has the keyboard focus.
+#[test]
+fn charts_fit_the_screen_and_show_a_points_values_on_focus() {
+    let Some(chromium) = chromium_path() else {
+        return;
+    };
+    let site = Served::start_copy_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let base = format!("http://127.0.0.1:{}", site.port);
+    let mut browser = Browser::launch(&chromium);
+    // A headless window never has the focus, so `:focus` would never match without this.
+    browser
+        .call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        )
+        .expect("emulate focus");
+    for (width, shown) in [(390, "narrow"), (1280, "wide")] {
+        browser
+            .call(
+                "Emulation.setDeviceMetricsOverride",
+                json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 700}),
+            )
+            .expect("emulate a screen");
+        browser.open(&format!("{base}/compare/models/charts/"));
+        browser.wait_until("loaded", "document.readyState === 'complete'");
+        let v = browser
+            .eval(&format!(
+                "(() => {{
+                    const svg = [...document.querySelectorAll('svg.chart')].find(s => getComputedStyle(s).display !== 'none');
+                    const tick = svg.querySelector('.axis text').getBoundingClientRect();
+                    const main = document.querySelector('main').getBoundingClientRect();
+                    const point = svg.querySelector('.points a');
+                    point.focus();
+                    const label = point.querySelector('.focus-label');
+                    return {{
+                        shown: svg.classList.contains('chart-{shown}'),
+                        tick: tick.height,
+                        share: svg.getBoundingClientRect().width / main.width,
+                        focused: document.activeElement === point,
+                        label: getComputedStyle(label).display !== 'none',
+                        values: label.textContent,
+                        name: point.getAttribute('aria-label'),
+                    }};
+                }})()"
+            ))
+            .expect("chart");
+        browser.screenshot(&format!("chart-focus-{width}"));
+        assert_eq!(v["shown"], json!(true), "{width}: {v}");
+        assert!(
+            v["tick"].as_f64().is_some_and(|h| h >= 11.0),
+            "{width}: tick labels {} pixels high",
+            v["tick"]
+        );
+        assert!(
+            v["share"].as_f64().is_some_and(|s| s > 0.9),
+            "{width}: the plot takes {} of the width",
+            v["share"]
+        );
+        assert_eq!(v["focused"], json!(true), "{v}");
+        assert_eq!(v["label"], json!(true), "no label on focus: {v}");
+        let name = v["name"].as_str().expect("name");
+        let title = name.split(':').next().expect("title");
+        assert!(
+            v["values"].as_str().is_some_and(|t| t.starts_with(title)),
+            "{v}"
+        );
+    }
+}
+
+/// A pair page's "differences only" link narrows the table to the rows that differ, with or
+/// without its script, and the second link brings every row back.
+#[test]
+fn pair_page_shows_only_the_differences_when_asked() {
+    let Some(chromium) = chromium_path() else {
+        return;
+    };
+    let site = Served::start_copy_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let base = format!("http://127.0.0.1:{}", site.port);
+    let mut browser = Browser::launch(&chromium);
+    browser.open(&format!("{base}/compare/models/claude-2-vs-claude-3-opus/"));
+    browser.wait_until("loaded", "document.readyState === 'complete'");
+    let visible = "[...document.querySelectorAll('table.pair tbody tr')].filter(r => r.offsetParent !== null).length";
+    let all = browser.eval(visible).expect("rows");
+    let differ = browser
+        .eval("document.querySelectorAll('table.pair tbody tr.differs').length")
+        .expect("differing rows");
+    assert!(differ.as_u64() < all.as_u64(), "{differ} of {all}");
+    browser.eval("document.querySelector('a.show-differences').click()");
+    browser.wait_until(
+        "only the differences shown",
+        &format!("{visible} === {differ}"),
+    );
+    assert_eq!(
+        browser.eval("getComputedStyle(document.querySelector('a.show-all')).display"),
+        Some(json!("inline"))
+    );
+    browser.eval("document.querySelector('a.show-all').click()");
+    browser.wait_until("every row shown again", &format!("{visible} === {all}"));
 }

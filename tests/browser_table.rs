@@ -105,7 +105,9 @@ fn table_sorts_and_filters_in_a_browser_and_reads_without_javascript() {
     // dump itself needs scripting): every row, in slug order, none hidden; controls stay hidden.
     let page = out.path().join("compare/cameras/index.html");
     let html = read(&page);
-    let script = html.find("<script").expect("the table page has a script");
+    let script = html
+        .find("<script src=")
+        .expect("the table page has a script");
     let end = html[script..].find("</script>").expect("closed") + script + "</script>".len();
     std::fs::write(
         out.path().join("compare/cameras/nojs.html"),
@@ -152,4 +154,90 @@ fn table_sorts_and_filters_in_a_browser_and_reads_without_javascript() {
         cols.contains("data-field=\"sensor\" class=\"state-value col-hidden\""),
         "{cols}"
     );
+}
+
+#[test]
+fn table_reports_what_it_does_not_understand_in_the_url_and_says_when_nothing_matches() {
+    if !Path::new(CHROMIUM).exists() {
+        eprintln!("skipped: {CHROMIUM} is not installed (CI installs it with apt-get)");
+        return;
+    }
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = build_to(&fixture("cameras"), out.path());
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let port = serve(out.path().to_path_buf());
+    let profile = tempfile::tempdir().expect("profile");
+    let base = format!("http://127.0.0.1:{port}/compare/cameras/");
+
+    // An unknown column to sort by, value of a filter, column to show and parameter: each is
+    // named in the page, and none of them narrows or reorders the table.
+    let bad = dump_dom(
+        &format!("{base}?sort=weight&sensor=medium&cols=maker,lens&colour=red"),
+        profile.path(),
+    );
+    let problems = &bad[bad.find("data-url-problems").expect("problems box")..];
+    let problems = &problems[..problems.find("</div>").expect("closed")];
+    assert!(!problems.contains("hidden"), "{problems}");
+    for named in [
+        "?sort=weight",
+        "?sensor=medium",
+        "?cols=maker,lens",
+        "?colour=red",
+    ] {
+        assert!(problems.contains(named), "{named} not reported: {problems}");
+    }
+    assert_eq!(
+        rows(&bad),
+        vec![
+            ("EOS R5".to_string(), false),
+            ("EOS R8".to_string(), false),
+            ("Z50".to_string(), false)
+        ]
+    );
+    // The known column in `cols` is still honoured.
+    assert!(bad.contains("data-field=\"sensor\" class=\"state-value col-hidden\""));
+
+    // A valid URL reports nothing.
+    let good = dump_dom(&format!("{base}?sensor=aps-c"), profile.path());
+    assert!(
+        good.contains("data-url-problems=\"\" role=\"status\" hidden"),
+        "{good}"
+    );
+
+    // Filters that leave no entry: a message says so (and offers to clear them), and each
+    // option counts the entries it would show with the other filters as they are.
+    let none = dump_dom(&format!("{base}?sensor=aps-c&maker=canon"), profile.path());
+    assert!(rows(&none).iter().all(|(_, hidden)| *hidden));
+    let empty = &none[none.find("data-empty").expect("empty message")..];
+    assert!(
+        !empty[..empty.find('>').expect("tag")].contains("hidden"),
+        "no message for zero results: {empty}"
+    );
+    assert!(none.contains("Showing 0 of 3."));
+    // With the maker filter at Canon, the sensor options count Canon's bodies only.
+    assert!(none.contains(">Full frame (2)</option>"), "{none}");
+    assert!(none.contains(">APS-C (0)</option>"), "{none}");
+}
+
+#[test]
+fn table_numbers_are_aligned_without_units_and_sources_are_named_markers() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = build_to(&fixture("cameras"), out.path());
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let html = read(&out.path().join("compare/cameras/index.html"));
+    // The unit in the header, once; the cell holds the figure alone, right-aligned.
+    assert!(html.contains("Resolution <span class=\"unit\">(MP)</span>"));
+    let r5 = &html[html.find("data-slug=\"eos-r5\"").expect("row")..];
+    let r5 = &r5[..r5.find("</tr>").expect("end of row")];
+    let mp = &r5[r5.find("data-field=\"megapixels\"").expect("cell")..];
+    let mp = &mp[..mp.find("</td>").expect("end of cell")];
+    assert!(mp.contains("class=\"state-value num\""), "{mp}");
+    assert!(!mp.contains("MP"), "the unit is repeated in the cell: {mp}");
+    // The source: a marker named for what it is the source of, not the word "source".
+    assert!(
+        mp.contains("class=\"src-mark\"")
+            && mp.contains("aria-label=\"Source for Resolution of EOS R5\""),
+        "{mp}"
+    );
+    assert!(!r5.contains(">source</a>"), "{r5}");
 }

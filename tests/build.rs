@@ -228,3 +228,53 @@ fn a_site_base_without_head_or_scripts_blocks_builds() {
     let main = main_of(&table);
     assert!(main.contains("factbook.js\" defer></script>"), "{main}");
 }
+
+/// The bundled site's navigation: a fact sheet marks its section's header item as current and
+/// has breadcrumbs and previous/next; an article has its section's pages with itself marked,
+/// an "On this page" contents, and its backlinks grouped by kind, long groups folded.
+#[test]
+fn docs_pages_say_where_the_reader_is() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = build_to(Path::new(env!("CARGO_MANIFEST_DIR")), out.path());
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let sheet = read(&out.path().join("models/gpt-4/index.html"));
+    assert!(
+        sheet.contains("<a href=\"/compare/models/\" aria-current=\"true\">Models</a>"),
+        "the Models item is not marked on a model's sheet"
+    );
+    assert!(sheet.contains("<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">Home</a></li><li><a href=\"/models/\">Models</a></li><li><span aria-current=\"page\">GPT-4</span></li></ol></nav>"));
+    assert!(sheet.contains("<nav class=\"pager\""));
+    // Its facts' sources are compact markers named for what they source.
+    assert!(sheet.contains("aria-label=\"Source for Released of GPT-4\""));
+    assert!(!sheet.contains(">source</a>"));
+
+    let article = read(&out.path().join("articles/licensing/index.html"));
+    assert!(article.contains("<a href=\"/articles/\" aria-current=\"true\">Articles</a>"));
+    assert!(article.contains("<nav class=\"docs-nav\" aria-label=\"Pages in Articles\">"));
+    assert!(article.contains("<a href=\"/articles/licensing/\" aria-current=\"page\">"));
+    assert!(article.contains("<nav class=\"toc\" aria-label=\"On this page\">"));
+    // Sidebar order is the section's order (newest first), as on the section's own page.
+    let section = read(&out.path().join("articles/index.html"));
+    let order = |html: &str, from: &str| -> Vec<String> {
+        let list = &html[html.find(from).expect("list")..];
+        let list = &list[..list
+            .find("</ol>")
+            .or_else(|| list.find("</ul>"))
+            .expect("end")];
+        list.split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .filter(|u| u.starts_with("/articles/") && *u != "/articles/")
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        order(&article, "<nav class=\"docs-nav\""),
+        order(&section, "<ul class=\"page-list\">")
+    );
+
+    // Many sheets name the proprietary licence: they are folded, apart from the articles.
+    let licence = read(&out.path().join("licenses/proprietary/index.html"));
+    let backlinks = &licence[licence.find("id=\"mentioned-in\"").expect("backlinks")..];
+    assert!(backlinks.contains("<summary>Fact sheets ("), "{backlinks}");
+}

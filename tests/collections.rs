@@ -98,10 +98,17 @@ fn rankings_list_undisclosed_values_apart_never_as_zero() {
 fn charts_are_inline_svg_with_labels_legend_and_links() {
     let (out, _) = built();
     let html = read(&out.path().join("compare/cameras/charts/index.html"));
-    assert!(html.contains("<svg class=\"chart\""));
-    assert!(
-        html.contains("<title id=\"chart-cameras-resolution-title\">Resolution over time</title>")
-    );
+    // Drawn twice, for wide and narrow screens, each with its own ids.
+    for variant in ["wide", "narrow"] {
+        assert!(html.contains(&format!("<svg class=\"chart chart-{variant}\"")));
+        assert!(html.contains(&format!(
+            "<title id=\"chart-cameras-resolution-{variant}-title\">Resolution over time</title>"
+        )));
+    }
+    // Points are named directly where their names fit, and their values are in a table too.
+    assert!(html.contains("<g class=\"labels\""));
+    assert!(html.contains(">Z50</text>"), "no direct label");
+    assert!(html.contains("<details class=\"chart-data\">"));
     assert!(
         html.contains("Resolution (MP)"),
         "the y axis is labelled with its unit"
@@ -489,4 +496,100 @@ fn last_verified_can_be_made_optional_and_stays_required_by_default() {
         "{text}"
     );
     assert!(text.contains("require_last_verified = false"), "{text}");
+}
+
+#[test]
+fn pair_page_marks_only_values_that_really_differ_and_offers_differences_only() {
+    // Z50's resolution undisclosed as well as EOS R8's (from another source), and written as an
+    // integer where EOS R5's is a decimal.
+    let site = copy_fixture("cameras");
+    let z50 = site.path().join("content/cameras/z50.md");
+    let text = read(&z50).replace(
+        "megapixels = { value = 20.9, source = \"https://example.com/z50\" }",
+        "megapixels = { disclosure = \"undisclosed\", source = \"https://example.com/z50-spec\" }",
+    );
+    std::fs::write(&z50, text).expect("write");
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = build_to(site.path(), out.path());
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let html = main_of(&read(
+        &out.path().join("compare/cameras/eos-r8-vs-z50/index.html"),
+    ));
+    // Undisclosed against undisclosed is no difference; the other fields are.
+    assert!(
+        html.contains("<tr class=\"same\" data-field=\"megapixels\">"),
+        "{html}"
+    );
+    assert!(html.contains("<tr class=\"differs\" data-field=\"sensor\">"));
+    // The no-script toggle: a link to the comparison as a fragment, which CSS narrows to the
+    // rows that differ, and one back to every field.
+    assert!(html.contains("id=\"only-differences\""));
+    assert!(
+        html.contains("<a class=\"show-differences\" href=\"#only-differences\">Show only the")
+    );
+    assert!(html.contains("<a class=\"show-all\" href=\"#all-fields\">"));
+    assert!(html.contains("id=\"all-fields\""));
+}
+
+#[test]
+fn every_page_has_sharing_metadata_and_the_table_describes_its_dataset() {
+    let (out, _) = built();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(out.path()) {
+        let entry = entry.expect("walk");
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = read(entry.path());
+        if html.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        pages += 1;
+        for tag in [
+            "<meta property=\"og:title\" content=\"",
+            "<meta property=\"og:description\" content=\"",
+            "<meta property=\"og:url\" content=\"https://cameras.example.org/",
+            "<meta property=\"og:type\" content=\"",
+            "<meta name=\"twitter:card\" content=\"summary\">",
+            "<meta name=\"twitter:title\" content=\"",
+        ] {
+            assert!(html.contains(tag), "{}: no {tag}", entry.path().display());
+        }
+    }
+    assert!(pages > 10);
+
+    let html = read(&out.path().join("compare/cameras/index.html"));
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + html[start..].find("</script>").expect("closed");
+    let ld: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    assert_eq!(ld["@type"], "Dataset");
+    assert_eq!(ld["url"], "https://cameras.example.org/compare/cameras/");
+    let downloads: Vec<(&str, &str)> = ld["distribution"]
+        .as_array()
+        .expect("distribution")
+        .iter()
+        .map(|d| {
+            (
+                d["encodingFormat"].as_str().expect("format"),
+                d["contentUrl"].as_str().expect("url"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        downloads,
+        [
+            (
+                "application/json",
+                "https://cameras.example.org/data/cameras.json"
+            ),
+            ("text/csv", "https://cameras.example.org/data/cameras.csv")
+        ]
+    );
+    for (_, url) in downloads {
+        let rel = url.trim_start_matches("https://cameras.example.org/");
+        assert!(out.path().join(rel).is_file(), "{rel} is not written");
+    }
 }

@@ -1,6 +1,16 @@
 // factbook: progressive enhancement of comparison tables. Without this script every table is
 // complete and readable; with it, columns sort, rows filter and columns toggle, and the state
-// is kept in the URL so it can be shared.
+// is kept in the URL so it can be shared. Each change a reader makes is a history entry (Back
+// undoes it); a URL that names an unknown column or value is reported in the page, not applied.
+(function () {
+  "use strict";
+  // Every scrolling table: a shadow under its sticky first column once scrolled sideways.
+  document.querySelectorAll(".table-scroll").forEach(function (box) {
+    function edge() { box.classList.toggle("scrolled", box.scrollLeft > 2); }
+    box.addEventListener("scroll", edge, { passive: true });
+    edge();
+  });
+})();
 (function () {
   "use strict";
   var table = document.querySelector("table[data-sortable]");
@@ -9,12 +19,20 @@
   var tbody = table.tBodies[0];
   var rows = Array.prototype.slice.call(tbody.rows);
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  var defaults = (table.getAttribute("data-default-columns") || "").trim().split(/\s+/);
+  var defaults = (table.getAttribute("data-default-columns") || "").trim().split(/\s+/).filter(Boolean);
   var count = form.querySelector("[data-count]");
   var defSort = table.getAttribute("data-default-sort") || null;
   var defDir = table.getAttribute("data-default-dir") === "desc" ? "desc" : "asc";
-  var picked = table.parentNode.parentNode.querySelector("[data-picked]");
-  var state = { sort: defSort, dir: defDir, filters: {}, cols: null, pick: [] };
+  var page = table.parentNode.parentNode;
+  var picked = page.querySelector("[data-picked]");
+  var empty = page.querySelector("[data-empty]");
+  var problemsBox = page.querySelector("[data-url-problems]");
+  var panel = form.querySelector("[data-controls-panel]");
+  var selects = Array.prototype.slice.call(form.querySelectorAll("[data-filter]"));
+  var fields = headers.map(function (th) { return th.getAttribute("data-field"); });
+  var columns = Array.prototype.slice.call(form.querySelectorAll("[data-column]")).map(function (b) { return b.value; });
+  var state = { sort: defSort, dir: defDir, filters: {}, cols: defaults.slice(), pick: [] };
+  var problems = [];
 
   // Entries named by the compare-any form (?a=…&b=…): by slug, or by title in any case.
   function matches(row, wanted) {
@@ -22,27 +40,64 @@
     return row.getAttribute("data-slug") === w || row.cells[0].textContent.trim().toLowerCase() === w;
   }
 
-  function read() {
-    var p = new URLSearchParams(location.search);
-    state.sort = p.get("sort") || defSort;
-    state.dir = p.has("dir") ? (p.get("dir") === "desc" ? "desc" : "asc") : (p.get("sort") ? "asc" : defDir);
-    state.pick = ["a", "b", "c"].map(function (k) { return p.get(k) || ""; }).filter(function (v) { return v.trim(); });
-    state.filters = {};
-    form.querySelectorAll("[data-filter]").forEach(function (s) {
-      var v = p.get(s.name);
-      if (v) state.filters[s.name] = v;
-    });
-    state.cols = p.has("cols") ? p.get("cols").split(",").filter(Boolean) : defaults.slice();
+  function columnLabel(f) {
+    var h = table.querySelector('thead th[data-field="' + f + '"]');
+    return h ? h.textContent.trim() : f;
   }
 
-  function write() {
+  // The state from the URL; what the table does not have is noted in `problems` and left out.
+  function read() {
+    var p = new URLSearchParams(location.search);
+    problems = [];
+    var known = { sort: 1, dir: 1, cols: 1, a: 1, b: 1, c: 1 };
+    state.sort = defSort;
+    state.dir = defDir;
+    if (p.get("sort")) {
+      if (fields.indexOf(p.get("sort")) !== -1) { state.sort = p.get("sort"); state.dir = "asc"; }
+      else problems.push(["sort=" + p.get("sort"), "the table has no column “" + p.get("sort") + "”, so it keeps its default order"]);
+    }
+    if (p.has("dir")) {
+      if (p.get("dir") === "asc" || p.get("dir") === "desc") state.dir = p.get("dir");
+      else problems.push(["dir=" + p.get("dir"), "the order is “asc” or “desc”"]);
+    }
+    state.pick = ["a", "b", "c"].map(function (k) { return p.get(k) || ""; }).filter(function (v) { return v.trim(); });
+    state.filters = {};
+    selects.forEach(function (s) {
+      known[s.name] = 1;
+      var v = p.get(s.name);
+      if (!v) return;
+      var ok = Array.prototype.some.call(s.options, function (o) { return o.value === v; });
+      if (ok) state.filters[s.name] = v;
+      else problems.push([s.name + "=" + v, "“" + v + "” is not a value of " + s.parentNode.firstChild.textContent.trim() + ", so that filter is not applied"]);
+    });
+    state.cols = defaults.slice();
+    if (p.has("cols")) {
+      var wanted = p.get("cols").split(",").filter(Boolean);
+      var unknown = wanted.filter(function (f) { return columns.indexOf(f) === -1; });
+      state.cols = wanted.filter(function (f) { return columns.indexOf(f) !== -1; });
+      if (unknown.length) problems.push(["cols=" + p.get("cols"), "the table has no column " + unknown.map(function (u) { return "“" + u + "”"; }).join(", ") + "; the others are shown"]);
+    }
+    p.forEach(function (v, k) {
+      if (!known[k]) problems.push([k + "=" + v, "the table has no filter “" + k + "”, so it is ignored"]);
+    });
+  }
+
+  function query() {
     var p = new URLSearchParams();
     ["a", "b", "c"].forEach(function (k, i) { if (state.pick[i]) p.set(k, state.pick[i]); });
     if (state.sort && (state.sort !== defSort || state.dir !== defDir)) { p.set("sort", state.sort); p.set("dir", state.dir); }
     Object.keys(state.filters).forEach(function (k) { p.set(k, state.filters[k]); });
     if (state.cols.join(",") !== defaults.join(",")) p.set("cols", state.cols.join(","));
     var q = p.toString();
-    history.replaceState(null, "", q ? "?" + q : location.pathname);
+    return q ? "?" + q : location.pathname;
+  }
+
+  // A reader's change: a new history entry, so that Back returns to the table as it was.
+  function commit() {
+    problems = [];
+    var q = query();
+    if (q !== (location.search || location.pathname)) history.pushState(null, "", q);
+    apply();
   }
 
   function cellValue(row, field) {
@@ -50,22 +105,51 @@
     return c ? c.getAttribute("data-sort") : null;
   }
 
+  function passes(row, except) {
+    return Object.keys(state.filters).every(function (k) {
+      if (k === except) return true;
+      var have = (row.getAttribute("data-f-" + k) || "").split(" ");
+      return have.indexOf(state.filters[k]) !== -1;
+    }) && (!state.pick.length || state.pick.some(function (w) { return matches(row, w); }));
+  }
+
+  function showProblems() {
+    if (!problemsBox) return;
+    problemsBox.textContent = "";
+    problemsBox.hidden = !problems.length;
+    if (!problems.length) return;
+    var intro = document.createElement("p");
+    intro.textContent = "Parts of this page’s address were not understood:";
+    var list = document.createElement("ul");
+    problems.forEach(function (pr) {
+      var li = document.createElement("li");
+      var code = document.createElement("code");
+      code.textContent = "?" + pr[0];
+      li.appendChild(code);
+      li.appendChild(document.createTextNode(": " + pr[1] + "."));
+      list.appendChild(li);
+    });
+    problemsBox.appendChild(intro);
+    problemsBox.appendChild(list);
+  }
+
   function apply() {
-    // Sort (missing values always last).
+    // Sort by the column asked for, else in the page's own order (missing values always last).
+    var h = state.sort && table.querySelector('thead th[data-field="' + state.sort + '"]');
+    var numeric = h && h.getAttribute("data-type") === "number";
+    var sign = state.dir === "desc" ? -1 : 1;
+    var order = rows.slice();
     if (state.sort) {
-      var h = table.querySelector('th[data-field="' + state.sort + '"]');
-      var numeric = h && h.getAttribute("data-type") === "number";
-      var sign = state.dir === "desc" ? -1 : 1;
-      rows.sort(function (a, b) {
+      order.sort(function (a, b) {
         var x = cellValue(a, state.sort), y = cellValue(b, state.sort);
-        if (x === null && y === null) return 0;
+        if (x === null && y === null) return rows.indexOf(a) - rows.indexOf(b);
         if (x === null) return 1;
         if (y === null) return -1;
         var r = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
-        return r * sign;
+        return r * sign || rows.indexOf(a) - rows.indexOf(b);
       });
-      rows.forEach(function (r) { tbody.appendChild(r); });
     }
+    order.forEach(function (r) { tbody.appendChild(r); });
     headers.forEach(function (th) {
       var f = th.getAttribute("data-field");
       if (f === state.sort) th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
@@ -74,15 +158,22 @@
     // Filter.
     var shown = 0;
     rows.forEach(function (r) {
-      var ok = Object.keys(state.filters).every(function (k) {
-        var have = (r.getAttribute("data-f-" + k) || "").split(" ");
-        return have.indexOf(state.filters[k]) !== -1;
-      }) && (!state.pick.length || state.pick.some(function (w) { return matches(r, w); }));
+      var ok = passes(r, null);
       r.hidden = !ok;
       if (ok) shown++;
     });
-    form.querySelectorAll("[data-filter]").forEach(function (s) { s.value = state.filters[s.name] || ""; });
+    // Each option counts the rows it would show with the other filters as they are.
+    selects.forEach(function (s) {
+      s.value = state.filters[s.name] || "";
+      var others = rows.filter(function (r) { return passes(r, s.name); });
+      Array.prototype.forEach.call(s.options, function (o) {
+        if (!o.value) return;
+        var n = others.filter(function (r) { return (r.getAttribute("data-f-" + s.name) || "").split(" ").indexOf(o.value) !== -1; }).length;
+        o.textContent = o.getAttribute("data-label") + " (" + n + ")";
+      });
+    });
     count.textContent = "Showing " + shown + " of " + rows.length + ".";
+    if (empty) empty.hidden = shown > 0;
     if (picked) {
       picked.hidden = !state.pick.length;
       var link = picked.querySelector("a[data-side-by-side]");
@@ -94,6 +185,7 @@
       box.checked = on;
       table.querySelectorAll('[data-field="' + f + '"]').forEach(function (c) { c.classList.toggle("col-hidden", !on); });
     });
+    showProblems();
   }
 
   headers.forEach(function (th) {
@@ -106,7 +198,7 @@
     b.addEventListener("click", function () {
       if (state.sort === f) state.dir = state.dir === "asc" ? "desc" : "asc";
       else { state.sort = f; state.dir = th.getAttribute("data-type") === "number" ? "desc" : "asc"; }
-      write(); apply();
+      commit();
     });
   });
   form.addEventListener("change", function (e) {
@@ -115,15 +207,20 @@
       if (t.value) state.filters[t.name] = t.value; else delete state.filters[t.name];
     } else if (t.hasAttribute("data-column")) {
       state.cols = Array.prototype.slice.call(form.querySelectorAll("[data-column]:checked")).map(function (x) { return x.value; });
-    }
-    write(); apply();
+    } else return;
+    commit();
   });
-  form.addEventListener("reset", function (e) {
-    e.preventDefault();
+  function reset() {
     state = { sort: defSort, dir: defDir, filters: {}, cols: defaults.slice(), pick: [] };
-    write(); apply();
-  });
+    commit();
+  }
+  form.addEventListener("reset", function (e) { e.preventDefault(); reset(); });
+  var clear = empty && empty.querySelector("[data-clear-filters]");
+  if (clear) clear.addEventListener("click", function () { state.filters = {}; state.pick = []; commit(); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
+  window.addEventListener("popstate", function () { read(); apply(); });
+  // The panel starts folded on small screens, where it would push the table off the screen.
+  if (panel) panel.open = !window.matchMedia("(max-width: 40rem)").matches;
   read();
   form.hidden = false;
   apply();
