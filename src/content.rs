@@ -211,6 +211,10 @@ pub fn parse_doc(
         highlight_theme: ctx.highlight_theme,
     };
     let (scan, pre) = markdown::prerender(&text[body.clone()], body.start, &ro);
+    let mut front = front;
+    if front.title.is_none() {
+        front.title = fallback_title(&scan, rel, is_section);
+    }
     Some(Doc {
         source,
         rel: rel.to_string(),
@@ -222,6 +226,32 @@ pub fn parse_doc(
         scan,
         pre: Some(std::sync::Arc::new(pre)),
     })
+}
+
+/// The title of a file whose front matter gives none (RFCs, mdBook chapters, READMEs): its
+/// first `# ` heading, as mdBook shows it, else its file name as written (`0001-private-fields`),
+/// which is how such files are known and cited; the directory's name for an `index.md`. A section
+/// without either keeps none: its listing is titled by its directory.
+fn fallback_title(scan: &Scan, rel: &str, is_section: bool) -> Option<String> {
+    let heading = scan
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.title.trim())
+        .filter(|t| !t.is_empty());
+    if let Some(h) = heading {
+        return Some(h.to_string());
+    }
+    if is_section {
+        return None;
+    }
+    let mut parts = rel.rsplit('/');
+    let name = parts.next().unwrap_or(rel);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    match (stem, parts.next()) {
+        ("index", Some(dir)) => Some(dir.to_string()),
+        _ => Some(stem.to_string()),
+    }
 }
 
 fn parse_front_matter(

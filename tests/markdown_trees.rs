@@ -1,0 +1,39 @@
+//! Real Markdown trees (the Rust RFCs, Zola's docs, mdBook's guide) built as a new user would:
+//! each test is a false error or a wrong page that such a tree used to get (issue 13).
+
+mod common;
+
+use common::*;
+
+/// Builds the fixture `trees/NAME` into a fresh directory.
+fn build_tree(name: &str) -> (tempfile::TempDir, factbook::BuildResult) {
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = build_to(&fixture(&format!("trees/{name}")), &out.path().join("public"));
+    (out, r)
+}
+
+fn page(out: &tempfile::TempDir, path: &str) -> String {
+    read(&out.path().join("public").join(path))
+}
+
+#[test]
+fn files_without_front_matter_are_titled_by_their_first_heading_or_file_name() {
+    let (out, r) = build_tree("untitled");
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let heading = page(&out, "rfcs/0243-trait-based-exception-handling/index.html");
+    assert!(
+        heading.contains(">Stabilize the ? operator</h1>"),
+        "{}",
+        main_of(&heading)
+    );
+    let first_heading = page(&out, "rfcs/0001-private-fields/index.html");
+    assert!(first_heading.contains(">Summary</h1>"), "{}", main_of(&first_heading));
+    let no_heading = page(&out, "rfcs/0002-rfc-process/index.html");
+    assert!(no_heading.contains(">0002-rfc-process</h1>"), "{}", main_of(&no_heading));
+    let list = page(&out, "rfcs/index.html");
+    assert!(!list.contains("\"></a>"), "no empty link: {}", main_of(&list));
+    for title in ["Stabilize the ? operator", "Summary", "0002-rfc-process"] {
+        assert!(list.contains(&format!(">{title}</a>")), "{title}: {}", main_of(&list));
+    }
+}
+
