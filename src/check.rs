@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::config::HeadingIdScheme;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::render::{Artifact, ArtifactContent};
 use crate::site::{LinkTarget, PageKind, Site};
@@ -408,14 +409,36 @@ fn anchor_help(site: &Site, link: &str) -> String {
     };
     let path = &link[..i];
     let frag = &link[i + 1..];
-    let ids: Vec<&str> = site
+    let headings: Vec<&crate::markdown::Heading> = site
         .docs
         .iter()
         .enumerate()
         .filter(|(d, _)| path.is_empty() || site.doc_url(*d) == path)
-        .flat_map(|(_, doc)| doc.scan.headings.iter().map(|h| h.id.as_str()))
+        .flat_map(|(_, doc)| doc.scan.headings.iter())
         .collect();
-    match crate::diag::did_you_mean(frag, ids.iter().copied()) {
+    if let Some(h) = headings.iter().find(|h| h.id.eq_ignore_ascii_case(frag)) {
+        return format!(
+            "ids are case-sensitive: the heading “{}” has the id `#{}`; write that",
+            h.title, h.id
+        );
+    }
+    let (other, other_name) = match site.config.markdown.heading_ids {
+        HeadingIdScheme::Factbook => (HeadingIdScheme::Github, "GitHub's"),
+        HeadingIdScheme::Github => (HeadingIdScheme::Factbook, "factbook's default"),
+    };
+    if let Some(h) = headings
+        .iter()
+        .find(|h| crate::markdown::heading_slug(other, &h.title) == frag)
+    {
+        return format!(
+            "`#{frag}` is {other_name} id for the heading “{}”, which has the id `#{}` here: write that, or set `heading_ids = \"{}\"` under `[markdown]` in book.toml",
+            h.title,
+            h.id,
+            other.name()
+        );
+    }
+    let ids = headings.iter().map(|h| h.id.as_str());
+    match crate::diag::did_you_mean(frag, ids) {
         Some(best) => format!("did you mean `#{best}`?"),
         None => {
             "anchors are heading ids: the heading text in lowercase, with `-` between words".into()

@@ -448,6 +448,7 @@ mod tests {
             smart_punctuation: true,
             heading_anchors: true,
             highlight_code: true,
+            heading_ids: Default::default(),
         };
         let ctx = DocContext {
             collection_fields: None,

@@ -18,7 +18,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
-use crate::config::MarkdownOptions;
+use crate::config::{HeadingIdScheme, MarkdownOptions};
 
 /// A link or image destination found in a body, with its span in the file.
 #[derive(Debug, Clone)]
@@ -79,6 +79,7 @@ pub fn parser_options(opts: &MarkdownOptions) -> Options {
 /// appended to repeats.
 #[derive(Default)]
 struct HeadingIds {
+    scheme: HeadingIdScheme,
     seen: HashMap<String, usize>,
 }
 
@@ -87,7 +88,7 @@ impl HeadingIds {
         let base = match custom {
             Some(id) => id.to_string(),
             None => {
-                let s = slugify(text);
+                let s = heading_slug(self.scheme, text);
                 if s.is_empty() {
                     "section".to_string()
                 } else {
@@ -104,6 +105,28 @@ impl HeadingIds {
         *n += 1;
         id
     }
+}
+
+/// The id a heading's text gets under `scheme`, before repeats are numbered.
+pub fn heading_slug(scheme: HeadingIdScheme, text: &str) -> String {
+    match scheme {
+        HeadingIdScheme::Factbook => slugify(text),
+        HeadingIdScheme::Github => github_slug(text),
+    }
+}
+
+/// GitHub's heading ids (as its `github-slugger` makes them): lowercase, letters, digits, `-`
+/// and `_` kept, each space a `-`, everything else dropped. Runs of `-` are not merged.
+pub fn github_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
 }
 
 /// Lowercase letters and digits, other runs turned into single `-`.
@@ -293,7 +316,10 @@ thread_local! {
 pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Prerendered) {
     let opts = ro.markdown;
     let mut scan = Scan::default();
-    let mut ids = HeadingIds::default();
+    let mut ids = HeadingIds {
+        scheme: opts.heading_ids,
+        ..HeadingIds::default()
+    };
     // About one event per 16 bytes of prose: sized once, not grown by copying.
     let mut out: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16 + 16);
     let mut summary_at: Option<usize> = None;
@@ -483,6 +509,7 @@ mod tests {
             smart_punctuation: true,
             heading_anchors: true,
             highlight_code: true,
+            heading_ids: Default::default(),
         }
     }
 
@@ -530,6 +557,24 @@ mod tests {
     }
 
     #[test]
+    fn github_heading_ids_match_githubs() {
+        // Issue 13: anchors written for GitHub (`#llama-31-405b`) were reported broken.
+        let o = MarkdownOptions {
+            heading_ids: HeadingIdScheme::Github,
+            ..opts()
+        };
+        let md = "## Llama 3.1: 405B\n\n## Llama 3.1: 405B\n\n## `a_b.c/d` - e\n\n## What's new?\n\n## Ünïcode Straße\n";
+        let ids: Vec<String> = scan(md, 0, &o).headings.into_iter().map(|h| h.id).collect();
+        assert_eq!(
+            ids,
+            ["llama-31-405b", "llama-31-405b-1", "a_bcd---e", "whats-new", "ünïcode-straße"]
+        );
+        // The default is unchanged.
+        let ids: Vec<String> = scan(md, 0, &opts()).headings.into_iter().map(|h| h.id).collect();
+        assert_eq!(ids[0], "llama-3-1-405b");
+    }
+
+    #[test]
     fn links_are_found_with_spans_and_rewritten() {
         let md = "See [x](other.md) and ![i](pic.png).";
         let s = scan(md, 10, &opts());
@@ -557,6 +602,7 @@ mod tests {
             smart_punctuation: false,
             heading_anchors: false,
             highlight_code: false,
+            heading_ids: Default::default(),
         };
         let ro = RenderOptions {
             markdown: &o,

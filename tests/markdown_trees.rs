@@ -37,3 +37,26 @@ fn files_without_front_matter_are_titled_by_their_first_heading_or_file_name() {
     }
 }
 
+#[test]
+fn github_heading_ids_make_anchors_written_for_github_work() {
+    let (out, r) = build_tree("github-ids");
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let guide = page(&out, "guide/index.html");
+    assert!(guide.contains("<h2 id=\"the-api-v21\">"), "{}", main_of(&guide));
+    assert!(guide.contains("<h2 id=\"set_up-rust\">"), "{}", main_of(&guide));
+}
+
+#[test]
+fn broken_anchors_that_differ_in_case_or_id_scheme_say_so() {
+    let (_out, r) = build_tree("anchor-help");
+    assert!(!r.ok());
+    let text = diagnostics_text(&r);
+    assert!(
+        text.contains("`#the-api-v21` is GitHub's id for the heading “The API: v2.1”, which has the id `#the-api-v2-1` here: write that, or set `heading_ids = \"github\"` under `[markdown]` in book.toml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ids are case-sensitive: the heading “Intro” has the id `#intro`"),
+        "{text}"
+    );
+}
