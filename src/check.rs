@@ -361,9 +361,16 @@ fn locate(
                 _ => l.dest.clone(),
             };
             if rendered == link || rendered == raw {
+                let path = l.dest.split(['#', '?']).next().unwrap_or("");
+                let help = match site.colocated_file(di, path) {
+                    Some(file) if !link.contains('#') => format!(
+                        "there is no file `content/{file}`: a relative link to a file is read from the directory of the Markdown file that holds it"
+                    ),
+                    _ => anchor_help(site, &rendered),
+                };
                 return d
                     .label(Span::new(docu.source, l.span.clone()), "this link")
-                    .help(anchor_help(site, &rendered));
+                    .help(help);
             }
         }
         if let Some(at) = sources.text(docu.source).find(raw) {

@@ -175,7 +175,10 @@ impl Site {
                 }
             }
         } else {
-            return LinkTarget::AsIs;
+            return match from.and_then(|d| self.colocated_file(d, path)) {
+                Some(file) => LinkTarget::Url(format!("{}{frag}", self.url(&file))),
+                None => LinkTarget::AsIs,
+            };
         };
         if is_content {
             let content_path = content_path.trim_start_matches('/');
@@ -212,6 +215,27 @@ impl Site {
                 }
             }
         }
+    }
+
+    /// The file under `content/` that a relative link to a file other than Markdown
+    /// (`![d](b/d.svg)`) names, when the link is written in a page whose URL is not its file's
+    /// directory (`content/b.md` is `/b/`): such links are read from the file's directory, as
+    /// GitHub, editors' previews and Zola's colocated assets read them, so that
+    /// `content/b/d.svg` is found, not `/b/b/d.svg`. None for links that are read the same from
+    /// either place (from `_index.md` and `index.md`), links to pages (no extension), and links
+    /// that would leave `content/`.
+    pub fn colocated_file(&self, from: usize, path: &str) -> Option<String> {
+        let doc = &self.docs[from];
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let is_file = name.contains('.') && name != "." && name != "..";
+        if !is_file || path.starts_with('/') || has_scheme(path) {
+            return None;
+        }
+        let page_dir = self.doc_paths[from].trim_end_matches('/');
+        if page_dir == doc.dir {
+            return None;
+        }
+        normalize(&doc.dir, path)
     }
 
     /// A link to `compare/NAME/A-vs-B/` for two entries whose pair has no page: what to do.

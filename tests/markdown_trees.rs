@@ -60,3 +60,29 @@ fn broken_anchors_that_differ_in_case_or_id_scheme_say_so() {
         "{text}"
     );
 }
+
+#[test]
+fn links_to_files_beside_a_page_are_read_from_its_files_directory() {
+    let (out, r) = build_tree("colocated");
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let b = page(&out, "b/index.html");
+    assert!(b.contains("src=\"/b/d.svg\""), "{}", main_of(&b));
+    assert!(b.contains("href=\"/b/slides.pdf#page=2\""), "{}", main_of(&b));
+    // From `_index.md` the page's URL is the file's directory: the link is left as written.
+    let guide = page(&out, "guide/index.html");
+    assert!(guide.contains("src=\"shot.svg\""), "{}", main_of(&guide));
+
+    // A file that is not there is an error at the link, which says where it was looked for.
+    let site = copy_fixture("trees/colocated");
+    std::fs::write(
+        site.path().join("content/c.md"),
+        "+++\ntitle = \"C\"\n+++\n\n[missing](b/none.pdf)\n",
+    )
+    .expect("write");
+    let r = check(site.path());
+    let text = diagnostics_text(&r);
+    assert!(text.contains("broken link `/b/none.pdf`"), "{text}");
+    assert!(text.contains("content/c.md:5:1"), "{text}");
+    assert!(text.contains("there is no file `content/b/none.pdf`"), "{text}");
+    assert_eq!(r.diags.items().len(), 1, "{text}");
+}
