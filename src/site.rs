@@ -622,6 +622,16 @@ fn plan_pages(site: &Site) -> Vec<Page> {
         });
     }
     for (si, s) in site.sections.iter().enumerate() {
+        // A directory with `index.md` and no `_index.md` is a page bundle (Hugo's leaf bundle):
+        // the page is written at the directory's URL, instead of a listing.
+        if s.doc.is_none()
+            && s.pages.iter().any(|&d| {
+                let doc = &site.docs[d];
+                doc.stem() == "index" && doc.front.slug.is_none()
+            })
+        {
+            continue;
+        }
         let doc = s.doc.map(|d| &site.docs[d]);
         let path = if s.dir.is_empty() {
             String::new()
@@ -729,9 +739,12 @@ fn add_pages(
     for page in pages {
         if let Some(&other) = by_path.get(&page.path) {
             let first = &kept[other];
-            let describe = |p: &Page| match page_origin(site, p) {
-                Some(span) => format!("`{}`", sources.path(span.source)),
-                None => format!("the generated page “{}”", p.title),
+            let describe = |p: &Page| match (page_origin(site, p), &p.kind) {
+                (Some(span), _) => format!("`{}`", sources.path(span.source)),
+                (None, PageKind::Section(s)) => {
+                    format!("the section of directory `content/{}/`", site.sections[*s].dir)
+                }
+                (None, _) => format!("the generated page “{}”", p.title),
             };
             let mut d = Diagnostic::error(
                 "permalink",
@@ -749,7 +762,7 @@ fn add_pages(
                     d = d.label(span, "first defined here");
                 }
             }
-            diags.push(d.help("give one of them another `slug`, or move or rename the file"));
+            diags.push(d.help(collision_fix(site, first, &page)));
             continue;
         }
         by_path.insert(page.path.clone(), kept.len());
@@ -757,6 +770,38 @@ fn add_pages(
     }
     site.pages = kept;
     site.by_path = by_path;
+}
+
+/// What to do about two pages at one URL, named for the cases Markdown trees run into.
+fn collision_fix(site: &Site, a: &Page, b: &Page) -> String {
+    let (doc, section) = match (&a.kind, &b.kind) {
+        (PageKind::Doc(d), PageKind::Section(s)) | (PageKind::Section(s), PageKind::Doc(d)) => {
+            (&site.docs[*d], &site.sections[*s])
+        }
+        _ => return "give one of them another `slug`, or move or rename the file".into(),
+    };
+    let dir = &section.dir;
+    let shown = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    if doc.stem() == "index" {
+        // `dir/index.md` beside `dir/_index.md` (without `_index.md` it is the page of `dir/`).
+        return format!(
+            "a directory's page is its `_index.md`: move the text of `content/{shown}index.md` into `content/{shown}_index.md` and delete `index.md`, or rename `index.md` to make it a page of its own"
+        );
+    }
+    let file = &doc.rel;
+    match section.doc {
+        Some(d) => format!(
+            "`content/{file}` and `content/{}` both make this page: merge `{file}` into `{}` and delete it, or give `{file}` another `slug`",
+            site.docs[d].rel, site.docs[d].rel
+        ),
+        None => format!(
+            "a directory's own page is its `_index.md`: move `content/{file}` to `content/{shown}_index.md` to make it the page of the directory `content/{shown}`, or give it another `slug`"
+        ),
+    }
 }
 
 /// Checks every Markdown link to content and site paths; returns backlinks per doc.

@@ -86,3 +86,39 @@ fn links_to_files_beside_a_page_are_read_from_its_files_directory() {
     assert!(text.contains("there is no file `content/b/none.pdf`"), "{text}");
     assert_eq!(r.diags.items().len(), 1, "{text}");
 }
+
+#[test]
+fn index_md_without_index_is_the_page_of_its_directory() {
+    let (out, r) = build_tree("bundle");
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let trip = page(&out, "trip/index.html");
+    assert!(trip.contains(">A trip</h1>"), "{}", main_of(&trip));
+    assert!(trip.contains("src=\"map.svg\""), "{}", main_of(&trip));
+    assert!(out.path().join("public/trip/map.svg").exists());
+}
+
+#[test]
+fn index_md_beside_index_collision_names_the_fix() {
+    let r = check(&fixture("trees/bundle-and-index"));
+    let text = diagnostics_text(&r);
+    assert!(text.contains("two pages would be written to `/trip/`"), "{text}");
+    assert!(
+        text.contains("move the text of `content/trip/index.md` into `content/trip/_index.md`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn page_beside_directory_collision_names_the_fix() {
+    let r = check(&fixture("trees/beside-dir"));
+    let text = diagnostics_text(&r);
+    assert!(text.contains("two pages would be written to `/a/`"), "{text}");
+    assert!(
+        text.contains("collides with the section of directory `content/a/`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("move `content/a.md` to `content/a/_index.md` to make it the page of the directory `content/a/`"),
+        "{text}"
+    );
+}
