@@ -109,7 +109,18 @@ pub fn split_front_matter(
     source: SourceId,
     diags: &mut Diagnostics,
 ) -> Option<(FrontMatterBlock, Range<usize>)> {
-    let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    // Zola reads front matter after blank lines (128 of the 129 theme pages of its docs start
+    // with one): so does factbook, when a fence follows them.
+    let blank = text[bom..].len() - text[bom..].trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let text_start = if blank > 0
+        && text[..bom + blank].ends_with('\n')
+        && (text[bom + blank..].starts_with("+++") || text[bom + blank..].starts_with("---"))
+    {
+        bom + blank
+    } else {
+        bom
+    };
     let rest = &text[text_start..];
     let fence = if rest.starts_with("+++") {
         "+++"
@@ -139,6 +150,10 @@ pub fn split_front_matter(
             ));
         }
         pos = line_end;
+    }
+    if text_start > bom {
+        // After blank lines a lone `---` is more likely a rule than front matter.
+        return Some((FrontMatterBlock::None, bom..text.len()));
     }
     let kind = if fence == "+++" { "TOML" } else { "YAML" };
     diags.push(
@@ -211,6 +226,16 @@ pub fn parse_doc(
         highlight_theme: ctx.highlight_theme,
     };
     let (scan, pre) = markdown::prerender(&text[body.clone()], body.start, &ro);
+    for f in &scan.foreign {
+        diags.push(
+            Diagnostic::warning(
+                "syntax",
+                format!("`{}` is {}: factbook does not run it", f.name, f.syntax),
+            )
+            .label(Span::new(source, f.span.clone()), "shown as written")
+            .help(f.help),
+        );
+    }
     let mut front = front;
     if front.title.is_none() {
         front.title = fallback_title(&scan, rel, is_section);
@@ -426,6 +451,22 @@ mod tests {
         assert_eq!(b, FrontMatterBlock::Yaml(4..9));
         let (b, _) = split_front_matter("# no front matter", SourceId(0), &mut d).expect("ok");
         assert_eq!(b, FrontMatterBlock::None);
+    }
+
+    #[test]
+    fn front_matter_after_blank_lines_is_front_matter() {
+        // Issue 13: Zola's docs start 128 of 129 theme pages with a blank line.
+        let mut d = Diagnostics::new();
+        let (b, body) =
+            split_front_matter("\n+++\na = 1\n+++\nbody", SourceId(0), &mut d).expect("ok");
+        assert_eq!(b, FrontMatterBlock::Toml(5..11));
+        assert_eq!(body, 15..19);
+        let (b, _) = split_front_matter("\r\n\n---\na: 1\n---\n", SourceId(0), &mut d).expect("ok");
+        assert_eq!(b, FrontMatterBlock::Yaml(7..12));
+        // A rule after blank lines, never closed, is a rule.
+        let (b, body) = split_front_matter("\n---\ntext\n", SourceId(0), &mut d).expect("ok");
+        assert_eq!((b, body), (FrontMatterBlock::None, 0..10));
+        assert!(d.items().is_empty());
     }
 
     #[test]

@@ -122,3 +122,19 @@ fn page_beside_directory_collision_names_the_fix() {
         "{text}"
     );
 }
+
+#[test]
+fn front_matter_after_a_blank_line_is_read_and_shortcodes_are_warned_about() {
+    let (out, r) = build_tree("zola-theme-page");
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    let theme = page(&out, "after-dark/index.html");
+    assert!(theme.contains(">after-dark</h1>"), "{}", main_of(&theme));
+    assert!(!theme.contains("+++"), "{}", main_of(&theme));
+    let text = diagnostics_text(&r);
+    assert!(
+        text.contains("warning[syntax]: `{{ resize_image(…) }}` is a Zola shortcode: factbook does not run it"),
+        "{text}"
+    );
+    assert!(text.contains("content/after-dark.md:9:1"), "{text}");
+    assert!(text.contains("write the Markdown or HTML it stands for"), "{text}");
+}
