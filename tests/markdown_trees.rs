@@ -138,3 +138,26 @@ fn front_matter_after_a_blank_line_is_read_and_shortcodes_are_warned_about() {
     assert!(text.contains("content/after-dark.md:9:1"), "{text}");
     assert!(text.contains("write the Markdown or HTML it stands for"), "{text}");
 }
+
+#[test]
+fn html_links_are_read_from_tags_only_with_entities_decoded() {
+    // Inline code showing a link, a commented-out link and an entity-encoded external URL are
+    // not internal links.
+    let (out, r) = build_tree("html-scan");
+    assert!(r.ok(), "{}", diagnostics_text(&r));
+    assert!(page(&out, "html/index.html").contains("<code>&lt;a href="));
+
+    // Single-quoted and unquoted links in templates are checked.
+    let site = copy_fixture("trees/html-scan");
+    std::fs::write(
+        site.path().join("content/t.md"),
+        "+++\ntitle = \"T\"\ntemplate = \"single.html\"\n+++\n",
+    )
+    .expect("write");
+    let r = check(site.path());
+    let text = diagnostics_text(&r);
+    assert!(text.contains("broken link `/nowhere/`"), "{text}");
+    assert!(text.contains("broken link `/unquoted-nowhere/`"), "{text}");
+    assert!(text.contains("templates/single.html"), "{text}");
+    assert_eq!(r.diags.items().len(), 2, "{text}");
+}
