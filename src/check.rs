@@ -536,7 +536,7 @@ fn locate(
                     Some(file) if !link.contains('#') => format!(
                         "there is no file `content/{file}`: a relative link to a file is read from the directory of the Markdown file that holds it"
                     ),
-                    _ => anchor_help(site, &rendered),
+                    _ => anchor_help(site, Some(di), &rendered),
                 };
                 return d
                     .label(Span::new(docu.source, l.span.clone()), "this link")
@@ -546,7 +546,7 @@ fn locate(
         if let Some(at) = sources.text(docu.source).find(raw) {
             return d
                 .label(Span::new(docu.source, at..at + raw.len()), "")
-                .help(anchor_help(site, link));
+                .help(anchor_help(site, Some(di), link));
         }
     }
     if let Some(p) = page {
@@ -565,7 +565,8 @@ fn locate(
         .help("check the generated link")
 }
 
-fn anchor_help(site: &Site, link: &str) -> String {
+/// What to do about a broken link written in the doc `from`.
+fn anchor_help(site: &Site, from: Option<usize>, link: &str) -> String {
     let base = site.config.base_path.as_str();
     if link.starts_with('/') && !link.starts_with(base) {
         // Written for a site at the host's root, but this one lives under its base path.
@@ -590,7 +591,14 @@ fn anchor_help(site: &Site, link: &str) -> String {
         .docs
         .iter()
         .enumerate()
-        .filter(|(d, _)| path.is_empty() || site.doc_url(*d) == path)
+        .filter(|(d, _)| {
+            // A same-page `#anchor` is one of this page's ids, never another page's.
+            if path.is_empty() {
+                Some(*d) == from
+            } else {
+                site.doc_url(*d) == path
+            }
+        })
         .flat_map(|(_, doc)| doc.scan.headings.iter())
         .collect();
     if let Some(h) = headings.iter().find(|h| h.id.eq_ignore_ascii_case(frag)) {

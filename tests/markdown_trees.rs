@@ -161,3 +161,14 @@ fn html_links_are_read_from_tags_only_with_entities_decoded() {
     assert!(text.contains("templates/single.html"), "{text}");
     assert_eq!(r.diags.items().len(), 2, "{text}");
 }
+
+#[test]
+fn same_page_anchor_suggestions_come_from_that_page_only() {
+    let r = check(&fixture("trees/same-page-anchor"));
+    let text = diagnostics_text(&r);
+    assert_eq!(r.diags.items().len(), 2, "{text}");
+    // `#set-up` and `#usage-notes` are ids of another page: not suggested.
+    assert!(!text.contains("#set-up"), "{text}");
+    assert!(!text.contains("#usage-notes"), "{text}");
+    assert!(text.contains("did you mean `#usage`?"), "{text}");
+}
