@@ -46,7 +46,9 @@ fn scan_attributes(html: &str) -> Scanned<'_> {
                     } else if html[body..].starts_with("->") {
                         body + 2
                     } else {
-                        html[body..].find("-->").map_or(html.len(), |e| body + e + 3)
+                        html[body..]
+                            .find("-->")
+                            .map_or(html.len(), |e| body + e + 3)
                     }
                 } else {
                     skip_to_gt(html, lt + 1)
@@ -235,7 +237,9 @@ fn character_reference(s: &str) -> Option<(char, usize)> {
             return None;
         }
         let n = u32::from_str_radix(&digits[..len], radix).ok()?;
-        let c = char::from_u32(n).filter(|&c| c != '\0').unwrap_or('\u{fffd}');
+        let c = char::from_u32(n)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{fffd}');
         let semi = usize::from(digits[len..].starts_with(';'));
         return Some((c, skip + len + semi));
     }
@@ -673,8 +677,13 @@ mod tests {
             "https://example.org/a?b=1&c=2"
         );
         assert_eq!(decode_entities("javascript&colon;x"), "javascript:x");
-        assert_eq!(decode_entities("a&b &unknown; &#xZZ;"), "a&b &unknown; &#xZZ;");
-        let page = scan_page("<a href=\"https:&#x2F;&#x2F;example.org&#x2F;\">e</a><a href=\"&#x2F;in&#x2F;\">i</a>");
+        assert_eq!(
+            decode_entities("a&b &unknown; &#xZZ;"),
+            "a&b &unknown; &#xZZ;"
+        );
+        let page = scan_page(
+            "<a href=\"https:&#x2F;&#x2F;example.org&#x2F;\">e</a><a href=\"&#x2F;in&#x2F;\">i</a>",
+        );
         assert_eq!(page.links().collect::<Vec<_>>(), ["&#x2F;in&#x2F;"]);
     }
 

@@ -112,7 +112,10 @@ pub fn split_front_matter(
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     // Zola reads front matter after blank lines (128 of the 129 theme pages of its docs start
     // with one): so does factbook, when a fence follows them.
-    let blank = text[bom..].len() - text[bom..].trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let blank = text[bom..].len()
+        - text[bom..]
+            .trim_start_matches([' ', '\t', '\r', '\n'])
+            .len();
     let text_start = if blank > 0
         && text[..bom + blank].ends_with('\n')
         && (text[bom + blank..].starts_with("+++") || text[bom + blank..].starts_with("---"))

@@ -93,15 +93,27 @@ fn find_foreign(
             if w.is_empty() {
                 continue;
             }
-            ("an mdBook directive", format!("{{{{#{w} …}}}}"), "}}", INCLUDE_HELP)
+            (
+                "an mdBook directive",
+                format!("{{{{#{w} …}}}}"),
+                "}}",
+                INCLUDE_HELP,
+            )
         } else if in_code {
             continue;
-        } else if let Some(r) = line.strip_prefix("{{<").or_else(|| line.strip_prefix("{{%")) {
+        } else if let Some(r) = line
+            .strip_prefix("{{<")
+            .or_else(|| line.strip_prefix("{{%"))
+        {
             let w = word(r.trim_start_matches('/'));
             if w.is_empty() {
                 continue;
             }
-            let c = if line.starts_with("{{<") { ">}}" } else { "%}}" };
+            let c = if line.starts_with("{{<") {
+                ">}}"
+            } else {
+                "%}}"
+            };
             let name = format!("{}{w} …{c}", &line[..3]);
             ("a Hugo shortcode", name, c, SHORTCODE_HELP)
         } else if let Some(r) = line.strip_prefix("{{").or_else(|| line.strip_prefix("{%")) {
@@ -115,7 +127,12 @@ fn find_foreign(
             } else {
                 ("{%", "%}")
             };
-            ("a Zola shortcode", format!("{open} {w}(…) {c}"), c, SHORTCODE_HELP)
+            (
+                "a Zola shortcode",
+                format!("{open} {w}(…) {c}"),
+                c,
+                SHORTCODE_HELP,
+            )
         } else {
             continue;
         };
@@ -420,7 +437,13 @@ pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Pr
             match event {
                 Event::Text(t) => {
                     if t.contains("{{#") {
-                        find_foreign(&body[range.start..], range.len(), offset + range.start, true, &mut scan.foreign);
+                        find_foreign(
+                            &body[range.start..],
+                            range.len(),
+                            offset + range.start,
+                            true,
+                            &mut scan.foreign,
+                        );
                     }
                     text.push_str(&t)
                 }
@@ -450,7 +473,13 @@ pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Pr
             Event::Text(ref t) => {
                 scan.words += count_words(t);
                 if t.contains('{') {
-                    find_foreign(&body[range.start..], range.len(), offset + range.start, false, &mut scan.foreign);
+                    find_foreign(
+                        &body[range.start..],
+                        range.len(),
+                        offset + range.start,
+                        false,
+                        &mut scan.foreign,
+                    );
                 }
                 event
             }
@@ -667,10 +696,20 @@ mod tests {
         let ids: Vec<String> = scan(md, 0, &o).headings.into_iter().map(|h| h.id).collect();
         assert_eq!(
             ids,
-            ["llama-31-405b", "llama-31-405b-1", "a_bcd---e", "whats-new", "ünïcode-straße"]
+            [
+                "llama-31-405b",
+                "llama-31-405b-1",
+                "a_bcd---e",
+                "whats-new",
+                "ünïcode-straße"
+            ]
         );
         // The default is unchanged.
-        let ids: Vec<String> = scan(md, 0, &opts()).headings.into_iter().map(|h| h.id).collect();
+        let ids: Vec<String> = scan(md, 0, &opts())
+            .headings
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
         assert_eq!(ids[0], "llama-3-1-405b");
     }
 
@@ -690,9 +729,15 @@ mod tests {
             ]
         );
         let first = &found[0].span;
-        assert_eq!(&md[first.start - 100..first.end - 100], "{{ resize_image(path=\"a.png\", width=200) }}");
+        assert_eq!(
+            &md[first.start - 100..first.end - 100],
+            "{{ resize_image(path=\"a.png\", width=200) }}"
+        );
         let include = &found[3].span;
-        assert_eq!(&md[include.start - 100..include.end - 100], "{{#include ../src/main.rs:2:5}}");
+        assert_eq!(
+            &md[include.start - 100..include.end - 100],
+            "{{#include ../src/main.rs:2:5}}"
+        );
     }
 
     #[test]

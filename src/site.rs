@@ -742,7 +742,10 @@ fn add_pages(
             let describe = |p: &Page| match (page_origin(site, p), &p.kind) {
                 (Some(span), _) => format!("`{}`", sources.path(span.source)),
                 (None, PageKind::Section(s)) => {
-                    format!("the section of directory `content/{}/`", site.sections[*s].dir)
+                    format!(
+                        "the section of directory `content/{}/`",
+                        site.sections[*s].dir
+                    )
                 }
                 (None, _) => format!("the generated page “{}”", p.title),
             };

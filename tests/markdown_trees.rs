@@ -8,7 +8,10 @@ use common::*;
 /// Builds the fixture `trees/NAME` into a fresh directory.
 fn build_tree(name: &str) -> (tempfile::TempDir, factbook::BuildResult) {
     let out = tempfile::tempdir().expect("tempdir");
-    let r = build_to(&fixture(&format!("trees/{name}")), &out.path().join("public"));
+    let r = build_to(
+        &fixture(&format!("trees/{name}")),
+        &out.path().join("public"),
+    );
     (out, r)
 }
 
@@ -27,13 +30,29 @@ fn files_without_front_matter_are_titled_by_their_first_heading_or_file_name() {
         main_of(&heading)
     );
     let first_heading = page(&out, "rfcs/0001-private-fields/index.html");
-    assert!(first_heading.contains(">Summary</h1>"), "{}", main_of(&first_heading));
+    assert!(
+        first_heading.contains(">Summary</h1>"),
+        "{}",
+        main_of(&first_heading)
+    );
     let no_heading = page(&out, "rfcs/0002-rfc-process/index.html");
-    assert!(no_heading.contains(">0002-rfc-process</h1>"), "{}", main_of(&no_heading));
+    assert!(
+        no_heading.contains(">0002-rfc-process</h1>"),
+        "{}",
+        main_of(&no_heading)
+    );
     let list = page(&out, "rfcs/index.html");
-    assert!(!list.contains("\"></a>"), "no empty link: {}", main_of(&list));
+    assert!(
+        !list.contains("\"></a>"),
+        "no empty link: {}",
+        main_of(&list)
+    );
     for title in ["Stabilize the ? operator", "Summary", "0002-rfc-process"] {
-        assert!(list.contains(&format!(">{title}</a>")), "{title}: {}", main_of(&list));
+        assert!(
+            list.contains(&format!(">{title}</a>")),
+            "{title}: {}",
+            main_of(&list)
+        );
     }
 }
 
@@ -42,8 +61,16 @@ fn github_heading_ids_make_anchors_written_for_github_work() {
     let (out, r) = build_tree("github-ids");
     assert!(r.ok(), "{}", diagnostics_text(&r));
     let guide = page(&out, "guide/index.html");
-    assert!(guide.contains("<h2 id=\"the-api-v21\">"), "{}", main_of(&guide));
-    assert!(guide.contains("<h2 id=\"set_up-rust\">"), "{}", main_of(&guide));
+    assert!(
+        guide.contains("<h2 id=\"the-api-v21\">"),
+        "{}",
+        main_of(&guide)
+    );
+    assert!(
+        guide.contains("<h2 id=\"set_up-rust\">"),
+        "{}",
+        main_of(&guide)
+    );
 }
 
 #[test]
@@ -67,7 +94,11 @@ fn links_to_files_beside_a_page_are_read_from_its_files_directory() {
     assert!(r.ok(), "{}", diagnostics_text(&r));
     let b = page(&out, "b/index.html");
     assert!(b.contains("src=\"/b/d.svg\""), "{}", main_of(&b));
-    assert!(b.contains("href=\"/b/slides.pdf#page=2\""), "{}", main_of(&b));
+    assert!(
+        b.contains("href=\"/b/slides.pdf#page=2\""),
+        "{}",
+        main_of(&b)
+    );
     // From `_index.md` the page's URL is the file's directory: the link is left as written.
     let guide = page(&out, "guide/index.html");
     assert!(guide.contains("src=\"shot.svg\""), "{}", main_of(&guide));
@@ -83,7 +114,10 @@ fn links_to_files_beside_a_page_are_read_from_its_files_directory() {
     let text = diagnostics_text(&r);
     assert!(text.contains("broken link `/b/none.pdf`"), "{text}");
     assert!(text.contains("content/c.md:5:1"), "{text}");
-    assert!(text.contains("there is no file `content/b/none.pdf`"), "{text}");
+    assert!(
+        text.contains("there is no file `content/b/none.pdf`"),
+        "{text}"
+    );
     assert_eq!(r.diags.items().len(), 1, "{text}");
 }
 
@@ -101,7 +135,10 @@ fn index_md_without_index_is_the_page_of_its_directory() {
 fn index_md_beside_index_collision_names_the_fix() {
     let r = check(&fixture("trees/bundle-and-index"));
     let text = diagnostics_text(&r);
-    assert!(text.contains("two pages would be written to `/trip/`"), "{text}");
+    assert!(
+        text.contains("two pages would be written to `/trip/`"),
+        "{text}"
+    );
     assert!(
         text.contains("move the text of `content/trip/index.md` into `content/trip/_index.md`"),
         "{text}"
@@ -112,7 +149,10 @@ fn index_md_beside_index_collision_names_the_fix() {
 fn page_beside_directory_collision_names_the_fix() {
     let r = check(&fixture("trees/beside-dir"));
     let text = diagnostics_text(&r);
-    assert!(text.contains("two pages would be written to `/a/`"), "{text}");
+    assert!(
+        text.contains("two pages would be written to `/a/`"),
+        "{text}"
+    );
     assert!(
         text.contains("collides with the section of directory `content/a/`"),
         "{text}"
@@ -132,11 +172,16 @@ fn front_matter_after_a_blank_line_is_read_and_shortcodes_are_warned_about() {
     assert!(!theme.contains("+++"), "{}", main_of(&theme));
     let text = diagnostics_text(&r);
     assert!(
-        text.contains("warning[syntax]: `{{ resize_image(…) }}` is a Zola shortcode: factbook does not run it"),
+        text.contains(
+            "warning[syntax]: `{{ resize_image(…) }}` is a Zola shortcode: factbook does not run it"
+        ),
         "{text}"
     );
     assert!(text.contains("content/after-dark.md:9:1"), "{text}");
-    assert!(text.contains("write the Markdown or HTML it stands for"), "{text}");
+    assert!(
+        text.contains("write the Markdown or HTML it stands for"),
+        "{text}"
+    );
 }
 
 #[test]
