@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::config::HeadingIdScheme;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::render::{Artifact, ArtifactContent};
 use crate::site::{LinkTarget, PageKind, Site};
@@ -22,38 +23,157 @@ struct Scanned<'a> {
     ids: Vec<&'a str>,
 }
 
-/// Scans for `NAME="value"` attributes preceded by a space; one pass over the bytes, from one
-/// `"` to the next (memchr-fast), an attribute wherever a `"` follows `=`.
+/// Scans the tags of an HTML page for link (`href`, `src`) and anchor (`id`, `name`)
+/// attributes, as a browser's tokenizer reads them: text between tags (inline code showing
+/// `<a href="…">` as `&lt;a href=…`) and comments are skipped, the content of `script`,
+/// `style`, `textarea` and `title` is text, and values may be double-quoted, single-quoted or
+/// unquoted. Values are returned as written (entities not decoded). One pass from one `<` to the
+/// next (memchr-fast); the text between tags is never looked at byte by byte.
 fn scan_attributes(html: &str) -> Scanned<'_> {
     let bytes = html.as_bytes();
     let mut out = Scanned::default();
-    let mut from = 0;
-    while let Some(i) = html[from..].find('"') {
-        let quote = from + i;
-        from = quote + 1;
-        if quote == 0 || bytes[quote - 1] != b'=' {
-            continue;
-        }
-        let eq = quote - 1;
-        let start = quote + 1;
-        let Some(len) = html[start..].find('"') else {
-            break;
-        };
-        let name_start = bytes[..eq]
-            .iter()
-            .rposition(|b| !b.is_ascii_alphabetic())
-            .map_or(0, |p| p + 1);
-        if name_start > 0 && bytes[name_start - 1].is_ascii_whitespace() {
-            let value = &html[start..start + len];
-            match &bytes[name_start..eq] {
-                b"href" | b"src" => out.links.push(value),
-                b"id" | b"name" => out.ids.push(value),
-                _ => {}
+    let mut at = 0;
+    while let Some(lt) = find_byte(html, at, b'<') {
+        at = lt + 1;
+        let rest = &bytes[lt + 1..];
+        match rest.first() {
+            Some(b'!') => {
+                at = if rest.starts_with(b"!--") {
+                    // `<!-->` and `<!--->` close at once, as browsers read them.
+                    let body = lt + 4;
+                    if html[body..].starts_with('>') {
+                        body + 1
+                    } else if html[body..].starts_with("->") {
+                        body + 2
+                    } else {
+                        html[body..]
+                            .find("-->")
+                            .map_or(html.len(), |e| body + e + 3)
+                    }
+                } else {
+                    skip_to_gt(html, lt + 1)
+                };
             }
+            Some(b'?' | b'/') => at = skip_to_gt(html, lt + 1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let (end, name_end) = scan_tag(html, lt + 1, &mut out);
+                at = end;
+                let name = &bytes[lt + 1..name_end];
+                if matches!(name.len(), 5 | 6 | 8) && matches!(name[0] | 0x20, b's' | b't') {
+                    for raw_text in [&b"script"[..], b"style", b"textarea", b"title"] {
+                        if name.eq_ignore_ascii_case(raw_text) {
+                            at = skip_raw_text(html, at, raw_text);
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
-        from = start + len + 1;
     }
     out
+}
+
+/// Where the next `b` is from `from`. Many gaps in HTML (end tags, attribute values, between
+/// tags) are short, where a byte loop beats memchr's setup; long ones (prose) go to memchr.
+#[inline(always)]
+fn find_byte(html: &str, from: usize, b: u8) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut near = bytes.len().min(from + 64);
+    if let Some(i) = bytes[from..near].iter().position(|&x| x == b) {
+        return Some(from + i);
+    }
+    // `b` is ASCII, so it cannot be inside the character that `near` may split.
+    while !html.is_char_boundary(near) {
+        near += 1;
+    }
+    html[near..].find(b as char).map(|i| near + i)
+}
+
+/// The byte after the next `>` from `from` (the end of the input if none).
+fn skip_to_gt(html: &str, from: usize) -> usize {
+    find_byte(html, from, b'>').map_or(html.len(), |i| i + 1)
+}
+
+/// Past the end tag `</name` of a raw-text element's content that starts at `from`.
+fn skip_raw_text(html: &str, from: usize, name: &[u8]) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(i) = html[at..].find("</") {
+        let start = at + i + 2;
+        let end = start + name.len();
+        if end <= bytes.len() && bytes[start..end].eq_ignore_ascii_case(name) {
+            return skip_to_gt(html, end);
+        }
+        at = start;
+    }
+    html.len()
+}
+
+/// Reads a start tag whose name starts at `from`, pushing its link and anchor attributes;
+/// returns where the tag ends (after its `>`) and where its name ends.
+fn scan_tag<'a>(html: &'a str, from: usize, out: &mut Scanned<'a>) -> (usize, usize) {
+    let bytes = html.as_bytes();
+    let len = bytes.len();
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut i = from;
+    while i < len && !is_space(bytes[i]) && bytes[i] != b'/' && bytes[i] != b'>' {
+        i += 1;
+    }
+    let name_end = i;
+    loop {
+        while i < len && (is_space(bytes[i]) || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= len {
+            return (len, name_end);
+        }
+        if bytes[i] == b'>' {
+            return (i + 1, name_end);
+        }
+        // An attribute name runs to a space, `/`, `>` or `=` (a leading `=` belongs to it).
+        let name_start = i;
+        i += 1;
+        while i < len && !is_space(bytes[i]) && !matches!(bytes[i], b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        let name = &bytes[name_start..i];
+        while i < len && is_space(bytes[i]) {
+            i += 1;
+        }
+        if i >= len || bytes[i] != b'=' {
+            continue;
+        }
+        i += 1;
+        while i < len && is_space(bytes[i]) {
+            i += 1;
+        }
+        let value = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let start = i + 1;
+                // memchr-fast: values (class lists, SVG paths, styles) are most of a tag.
+                let end = find_byte(html, start, q).unwrap_or(len);
+                i = (end + 1).min(len);
+                &html[start..end]
+            }
+            Some(_) => {
+                let start = i;
+                while i < len && !is_space(bytes[i]) && bytes[i] != b'>' {
+                    i += 1;
+                }
+                &html[start..i]
+            }
+            None => return (len, name_end),
+        };
+        if !(2..=4).contains(&name.len()) {
+            continue;
+        }
+        if name.eq_ignore_ascii_case(b"href") || name.eq_ignore_ascii_case(b"src") {
+            out.links.push(value);
+        } else if name.eq_ignore_ascii_case(b"id") || name.eq_ignore_ascii_case(b"name") {
+            out.ids.push(value);
+        }
+    }
 }
 
 /// Values of one attribute, for tests.
@@ -76,17 +196,72 @@ fn ids(html: &str) -> HashSet<String> {
         .collect()
 }
 
+/// Character references decoded: numeric ones (`&#x2F;`, `&#47;`) and the named ones that
+/// matter in URLs and ids. Others are left as written.
 fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.replace("&quot;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&"),
-    )
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match character_reference(after) {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The character a reference after `&` stands for, and how many bytes it takes.
+fn character_reference(s: &str) -> Option<(char, usize)> {
+    if let Some(num) = s.strip_prefix('#') {
+        let (digits, radix, skip) = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16, 2),
+            None => (num, 10, 1),
+        };
+        let len = digits
+            .bytes()
+            .take_while(|b| (*b as char).is_digit(radix))
+            .count();
+        if len == 0 || len > 8 {
+            return None;
+        }
+        let n = u32::from_str_radix(&digits[..len], radix).ok()?;
+        let c = char::from_u32(n)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{fffd}');
+        let semi = usize::from(digits[len..].starts_with(';'));
+        return Some((c, skip + len + semi));
+    }
+    const NAMED: &[(&str, char)] = &[
+        ("amp;", '&'),
+        ("lt;", '<'),
+        ("gt;", '>'),
+        ("quot;", '"'),
+        ("apos;", '\''),
+        ("sol;", '/'),
+        ("colon;", ':'),
+        ("num;", '#'),
+        ("quest;", '?'),
+        ("equals;", '='),
+        ("period;", '.'),
+        ("percnt;", '%'),
+        ("nbsp;", '\u{a0}'),
+    ];
+    NAMED
+        .iter()
+        .find(|(name, _)| s.starts_with(name))
+        .map(|&(name, c)| (c, name.len()))
 }
 
 /// `%XX` escapes decoded (bytes, so a `%` before a multi-byte character is left as it is).
@@ -161,7 +336,7 @@ pub fn scan_page(html: &str) -> PageScan {
     let mut seen: HashSet<&str> = HashSet::with_capacity(sc.links.len());
     let mut links = String::new();
     for l in &sc.links {
-        if leaves_the_site(l) || !seen.insert(l) {
+        if leaves_the_site(&decode_entities(l)) || !seen.insert(l) {
             continue;
         }
         links.push_str(l);
@@ -360,15 +535,22 @@ fn locate(
                 _ => l.dest.clone(),
             };
             if rendered == link || rendered == raw {
+                let path = l.dest.split(['#', '?']).next().unwrap_or("");
+                let help = match site.colocated_file(di, path) {
+                    Some(file) if !link.contains('#') => format!(
+                        "there is no file `content/{file}`: a relative link to a file is read from the directory of the Markdown file that holds it"
+                    ),
+                    _ => anchor_help(site, Some(di), &rendered),
+                };
                 return d
                     .label(Span::new(docu.source, l.span.clone()), "this link")
-                    .help(anchor_help(site, &rendered));
+                    .help(help);
             }
         }
         if let Some(at) = sources.text(docu.source).find(raw) {
             return d
                 .label(Span::new(docu.source, at..at + raw.len()), "")
-                .help(anchor_help(site, link));
+                .help(anchor_help(site, Some(di), link));
         }
     }
     if let Some(p) = page {
@@ -387,7 +569,8 @@ fn locate(
         .help("check the generated link")
 }
 
-fn anchor_help(site: &Site, link: &str) -> String {
+/// What to do about a broken link written in the doc `from`.
+fn anchor_help(site: &Site, from: Option<usize>, link: &str) -> String {
     let base = site.config.base_path.as_str();
     if link.starts_with('/') && !link.starts_with(base) {
         // Written for a site at the host's root, but this one lives under its base path.
@@ -408,14 +591,43 @@ fn anchor_help(site: &Site, link: &str) -> String {
     };
     let path = &link[..i];
     let frag = &link[i + 1..];
-    let ids: Vec<&str> = site
+    let headings: Vec<&crate::markdown::Heading> = site
         .docs
         .iter()
         .enumerate()
-        .filter(|(d, _)| path.is_empty() || site.doc_url(*d) == path)
-        .flat_map(|(_, doc)| doc.scan.headings.iter().map(|h| h.id.as_str()))
+        .filter(|(d, _)| {
+            // A same-page `#anchor` is one of this page's ids, never another page's.
+            if path.is_empty() {
+                Some(*d) == from
+            } else {
+                site.doc_url(*d) == path
+            }
+        })
+        .flat_map(|(_, doc)| doc.scan.headings.iter())
         .collect();
-    match crate::diag::did_you_mean(frag, ids.iter().copied()) {
+    if let Some(h) = headings.iter().find(|h| h.id.eq_ignore_ascii_case(frag)) {
+        return format!(
+            "ids are case-sensitive: the heading “{}” has the id `#{}`; write that",
+            h.title, h.id
+        );
+    }
+    let (other, other_name) = match site.config.markdown.heading_ids {
+        HeadingIdScheme::Factbook => (HeadingIdScheme::Github, "GitHub's"),
+        HeadingIdScheme::Github => (HeadingIdScheme::Factbook, "factbook's default"),
+    };
+    if let Some(h) = headings
+        .iter()
+        .find(|h| crate::markdown::heading_slug(other, &h.title) == frag)
+    {
+        return format!(
+            "`#{frag}` is {other_name} id for the heading “{}”, which has the id `#{}` here: write that, or set `heading_ids = \"{}\"` under `[markdown]` in book.toml",
+            h.title,
+            h.id,
+            other.name()
+        );
+    }
+    let ids = headings.iter().map(|h| h.id.as_str());
+    match crate::diag::did_you_mean(frag, ids) {
         Some(best) => format!("did you mean `#{best}`?"),
         None => {
             "anchors are heading ids: the heading text in lowercase, with `-` between words".into()
@@ -436,6 +648,43 @@ mod tests {
         assert_eq!(v, ["/a/", "/p.png"], "href and src, in document order");
         let set = ids(html);
         assert!(set.contains("intro") && set.contains("old"));
+    }
+
+    #[test]
+    fn attributes_are_read_from_tags_only_with_any_quoting() {
+        // Issue 13: inline code showing a link was checked as one, single-quoted and unquoted
+        // values were never checked, and comments were read.
+        let html = concat!(
+            "<p><code>&lt;a href=\"/x/\"&gt;</code> a=\"b\" href=\"/text/\"</p>",
+            "<!-- <a href=\"/commented/\"> --><!--><a href='/single/' data-x=\"1\">s</a>",
+            "<a class=x href=/unquoted/>u</a><A HREF = \"/upper/\">",
+            "<script>var s = '<a href=\"/in-script/\">';</script><style>a[href=\"/css/\"]{}</style>",
+            "<img alt='it\"s' src=\"/p.png\"/><h2 id='sq'>x</h2><br/><input name=q disabled>",
+            "<a data-href=\"/not-a-link/\" title='a > b' href=\"/after-gt/\">",
+        );
+        let s = scan_attributes(html);
+        assert_eq!(
+            s.links,
+            ["/single/", "/unquoted/", "/upper/", "/p.png", "/after-gt/"]
+        );
+        assert_eq!(s.ids, ["sq", "q"]);
+    }
+
+    #[test]
+    fn entity_encoded_urls_are_decoded_before_deciding_where_they_lead() {
+        assert_eq!(
+            decode_entities("https:&#x2F;&#x2F;example.org&#47;a?b=1&amp;c=2"),
+            "https://example.org/a?b=1&c=2"
+        );
+        assert_eq!(decode_entities("javascript&colon;x"), "javascript:x");
+        assert_eq!(
+            decode_entities("a&b &unknown; &#xZZ;"),
+            "a&b &unknown; &#xZZ;"
+        );
+        let page = scan_page(
+            "<a href=\"https:&#x2F;&#x2F;example.org&#x2F;\">e</a><a href=\"&#x2F;in&#x2F;\">i</a>",
+        );
+        assert_eq!(page.links().collect::<Vec<_>>(), ["&#x2F;in&#x2F;"]);
     }
 
     #[test]

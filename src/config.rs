@@ -26,6 +26,30 @@ pub struct MarkdownOptions {
     pub smart_punctuation: bool,
     pub heading_anchors: bool,
     pub highlight_code: bool,
+    /// How headings without a `{#custom}` id get theirs (`heading_ids`).
+    pub heading_ids: HeadingIdScheme,
+}
+
+/// How a heading's id is made from its text: `[markdown] heading_ids` in book.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeadingIdScheme {
+    /// `"factbook"`: letters and digits lowercased, every other run one `-`
+    /// (`Llama 3.1: 405B` → `llama-3-1-405b`).
+    #[default]
+    Factbook,
+    /// `"github"`: as GitHub makes them, so that anchors written for GitHub work:
+    /// lowercased, punctuation other than `-` and `_` dropped, each space a `-`
+    /// (`Llama 3.1: 405B` → `llama-31-405b`).
+    Github,
+}
+
+impl HeadingIdScheme {
+    pub fn name(self) -> &'static str {
+        match self {
+            HeadingIdScheme::Factbook => "factbook",
+            HeadingIdScheme::Github => "github",
+        }
+    }
 }
 
 /// A link in the site's navigation bar. `url` may be an `@/` content path.
@@ -341,9 +365,36 @@ pub fn parse_config(
                 smart_punctuation: m.bool("smart_punctuation", diags).unwrap_or(true),
                 heading_anchors: m.bool("heading_anchors", diags).unwrap_or(true),
                 highlight_code: m.bool("highlight_code", diags).unwrap_or(true),
+                heading_ids: match m.string("heading_ids", diags) {
+                    None => HeadingIdScheme::Factbook,
+                    Some(s) => match s.value.as_str() {
+                        "factbook" => HeadingIdScheme::Factbook,
+                        "github" => HeadingIdScheme::Github,
+                        other => {
+                            diags.push(
+                                Diagnostic::error(
+                                    "config",
+                                    format!("unknown `heading_ids` value `{other}`"),
+                                )
+                                .label(
+                                    Span::new(source, s.span),
+                                    "expected `factbook` or `github`",
+                                )
+                                .suggest(other, ["factbook", "github"])
+                                .help("`github` makes heading ids as GitHub does, so anchors written for GitHub work"),
+                            );
+                            HeadingIdScheme::Factbook
+                        }
+                    },
+                },
             };
             m.finish(
-                &["smart_punctuation", "heading_anchors", "highlight_code"],
+                &[
+                    "smart_punctuation",
+                    "heading_anchors",
+                    "highlight_code",
+                    "heading_ids",
+                ],
                 diags,
             );
             opts
@@ -352,6 +403,7 @@ pub fn parse_config(
             smart_punctuation: true,
             heading_anchors: true,
             highlight_code: true,
+            heading_ids: HeadingIdScheme::Factbook,
         },
     };
     let nav = match r.table("nav", diags) {

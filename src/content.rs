@@ -109,7 +109,21 @@ pub fn split_front_matter(
     source: SourceId,
     diags: &mut Diagnostics,
 ) -> Option<(FrontMatterBlock, Range<usize>)> {
-    let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    // Zola reads front matter after blank lines (128 of the 129 theme pages of its docs start
+    // with one): so does factbook, when a fence follows them.
+    let blank = text[bom..].len()
+        - text[bom..]
+            .trim_start_matches([' ', '\t', '\r', '\n'])
+            .len();
+    let text_start = if blank > 0
+        && text[..bom + blank].ends_with('\n')
+        && (text[bom + blank..].starts_with("+++") || text[bom + blank..].starts_with("---"))
+    {
+        bom + blank
+    } else {
+        bom
+    };
     let rest = &text[text_start..];
     let fence = if rest.starts_with("+++") {
         "+++"
@@ -139,6 +153,10 @@ pub fn split_front_matter(
             ));
         }
         pos = line_end;
+    }
+    if text_start > bom {
+        // After blank lines a lone `---` is more likely a rule than front matter.
+        return Some((FrontMatterBlock::None, bom..text.len()));
     }
     let kind = if fence == "+++" { "TOML" } else { "YAML" };
     diags.push(
@@ -211,6 +229,20 @@ pub fn parse_doc(
         highlight_theme: ctx.highlight_theme,
     };
     let (scan, pre) = markdown::prerender(&text[body.clone()], body.start, &ro);
+    for f in &scan.foreign {
+        diags.push(
+            Diagnostic::warning(
+                "syntax",
+                format!("`{}` is {}: factbook does not run it", f.name, f.syntax),
+            )
+            .label(Span::new(source, f.span.clone()), "shown as written")
+            .help(f.help),
+        );
+    }
+    let mut front = front;
+    if front.title.is_none() {
+        front.title = fallback_title(&scan, rel, is_section);
+    }
     Some(Doc {
         source,
         rel: rel.to_string(),
@@ -222,6 +254,32 @@ pub fn parse_doc(
         scan,
         pre: Some(std::sync::Arc::new(pre)),
     })
+}
+
+/// The title of a file whose front matter gives none (RFCs, mdBook chapters, READMEs): its
+/// first `# ` heading, as mdBook shows it, else its file name as written (`0001-private-fields`),
+/// which is how such files are known and cited; the directory's name for an `index.md`. A section
+/// without either keeps none: its listing is titled by its directory.
+fn fallback_title(scan: &Scan, rel: &str, is_section: bool) -> Option<String> {
+    let heading = scan
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.title.trim())
+        .filter(|t| !t.is_empty());
+    if let Some(h) = heading {
+        return Some(h.to_string());
+    }
+    if is_section {
+        return None;
+    }
+    let mut parts = rel.rsplit('/');
+    let name = parts.next().unwrap_or(rel);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    match (stem, parts.next()) {
+        ("index", Some(dir)) => Some(dir.to_string()),
+        _ => Some(stem.to_string()),
+    }
 }
 
 fn parse_front_matter(
@@ -399,6 +457,22 @@ mod tests {
     }
 
     #[test]
+    fn front_matter_after_blank_lines_is_front_matter() {
+        // Issue 13: Zola's docs start 128 of 129 theme pages with a blank line.
+        let mut d = Diagnostics::new();
+        let (b, body) =
+            split_front_matter("\n+++\na = 1\n+++\nbody", SourceId(0), &mut d).expect("ok");
+        assert_eq!(b, FrontMatterBlock::Toml(5..11));
+        assert_eq!(body, 15..19);
+        let (b, _) = split_front_matter("\r\n\n---\na: 1\n---\n", SourceId(0), &mut d).expect("ok");
+        assert_eq!(b, FrontMatterBlock::Yaml(7..12));
+        // A rule after blank lines, never closed, is a rule.
+        let (b, body) = split_front_matter("\n---\ntext\n", SourceId(0), &mut d).expect("ok");
+        assert_eq!((b, body), (FrontMatterBlock::None, 0..10));
+        assert!(d.items().is_empty());
+    }
+
+    #[test]
     fn tag_slugs_keep_symbol_named_tags_apart() {
         // Issue 13: `C++` and `C` shared the page `tags/c/`.
         assert_eq!(tag_slug("C++"), "c-plus-plus");
@@ -418,6 +492,7 @@ mod tests {
             smart_punctuation: true,
             heading_anchors: true,
             highlight_code: true,
+            heading_ids: Default::default(),
         };
         let ctx = DocContext {
             collection_fields: None,

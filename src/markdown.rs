@@ -18,7 +18,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
-use crate::config::MarkdownOptions;
+use crate::config::{HeadingIdScheme, MarkdownOptions};
 
 /// A link or image destination found in a body, with its span in the file.
 #[derive(Debug, Clone)]
@@ -43,6 +43,111 @@ pub struct Scan {
     pub headings: Vec<Heading>,
     pub words: usize,
     pub has_more: bool,
+    /// Other generators' shortcodes and directives, which come out as written.
+    pub foreign: Vec<ForeignSyntax>,
+}
+
+/// A shortcode or directive of another generator found in a body (`{{ resize_image(…) }}`,
+/// `{{#include …}}`): factbook does not run it, so it is shown as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForeignSyntax {
+    /// Its span in the file.
+    pub span: Range<usize>,
+    /// What it is, e.g. "a Zola shortcode".
+    pub syntax: &'static str,
+    /// How it starts, e.g. `{{ resize_image(…) }}`.
+    pub name: String,
+    /// What to write instead.
+    pub help: &'static str,
+}
+
+/// Finds other generators' shortcodes that start in `text[..within]` (a text event; the
+/// shortcode may run on past it, into text that smart punctuation split off), `text` starting
+/// at `offset` in the file. In code
+/// (`in_code`), only mdBook's `{{#…}}` directives count: Zola's and Hugo's shortcodes are often
+/// shown there as examples, mdBook's `{{#include}}` is used there.
+fn find_foreign(
+    text: &str,
+    within: usize,
+    offset: usize,
+    in_code: bool,
+    out: &mut Vec<ForeignSyntax>,
+) {
+    const SHORTCODE_HELP: &str = "write the Markdown or HTML it stands for (an image is `![alt](file.png)`), or put it in backticks to show it as code";
+    const INCLUDE_HELP: &str =
+        "paste the text it includes, or put it in backticks to show it as code";
+    let mut from = 0;
+    while let Some(i) = text[from..within].find('{') {
+        let at = from + i;
+        from = at + 1;
+        let rest = &text[at..];
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let word = |s: &str| -> String {
+            s.trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                .collect()
+        };
+        let (syntax, name, close, help) = if let Some(r) = line.strip_prefix("{{#") {
+            let w = word(r);
+            if w.is_empty() {
+                continue;
+            }
+            (
+                "an mdBook directive",
+                format!("{{{{#{w} …}}}}"),
+                "}}",
+                INCLUDE_HELP,
+            )
+        } else if in_code {
+            continue;
+        } else if let Some(r) = line
+            .strip_prefix("{{<")
+            .or_else(|| line.strip_prefix("{{%"))
+        {
+            let w = word(r.trim_start_matches('/'));
+            if w.is_empty() {
+                continue;
+            }
+            let c = if line.starts_with("{{<") {
+                ">}}"
+            } else {
+                "%}}"
+            };
+            let name = format!("{}{w} …{c}", &line[..3]);
+            ("a Hugo shortcode", name, c, SHORTCODE_HELP)
+        } else if let Some(r) = line.strip_prefix("{{").or_else(|| line.strip_prefix("{%")) {
+            let w = word(r);
+            let after = r.trim_start()[w.len()..].trim_start();
+            if w.is_empty() || !after.starts_with('(') {
+                continue;
+            }
+            let (open, c) = if line.starts_with("{{") {
+                ("{{", "}}")
+            } else {
+                ("{%", "%}")
+            };
+            (
+                "a Zola shortcode",
+                format!("{open} {w}(…) {c}"),
+                c,
+                SHORTCODE_HELP,
+            )
+        } else {
+            continue;
+        };
+        let Some(end) = line.find(close) else {
+            continue;
+        };
+        let len = end + close.len();
+        out.push(ForeignSyntax {
+            span: offset + at..offset + at + len,
+            syntax,
+            name,
+            help,
+        });
+        from = (at + len).min(within);
+    }
 }
 
 /// One entry of a table of contents, with its subheadings.
@@ -79,6 +184,7 @@ pub fn parser_options(opts: &MarkdownOptions) -> Options {
 /// appended to repeats.
 #[derive(Default)]
 struct HeadingIds {
+    scheme: HeadingIdScheme,
     seen: HashMap<String, usize>,
 }
 
@@ -87,7 +193,7 @@ impl HeadingIds {
         let base = match custom {
             Some(id) => id.to_string(),
             None => {
-                let s = slugify(text);
+                let s = heading_slug(self.scheme, text);
                 if s.is_empty() {
                     "section".to_string()
                 } else {
@@ -104,6 +210,28 @@ impl HeadingIds {
         *n += 1;
         id
     }
+}
+
+/// The id a heading's text gets under `scheme`, before repeats are numbered.
+pub fn heading_slug(scheme: HeadingIdScheme, text: &str) -> String {
+    match scheme {
+        HeadingIdScheme::Factbook => slugify(text),
+        HeadingIdScheme::Github => github_slug(text),
+    }
+}
+
+/// GitHub's heading ids (as its `github-slugger` makes them): lowercase, letters, digits, `-`
+/// and `_` kept, each space a `-`, everything else dropped. Runs of `-` are not merged.
+pub fn github_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
 }
 
 /// Lowercase letters and digits, other runs turned into single `-`.
@@ -293,7 +421,10 @@ thread_local! {
 pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Prerendered) {
     let opts = ro.markdown;
     let mut scan = Scan::default();
-    let mut ids = HeadingIds::default();
+    let mut ids = HeadingIds {
+        scheme: opts.heading_ids,
+        ..HeadingIds::default()
+    };
     // About one event per 16 bytes of prose: sized once, not grown by copying.
     let mut out: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16 + 16);
     let mut summary_at: Option<usize> = None;
@@ -304,7 +435,18 @@ pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Pr
     for (event, range) in Parser::new_ext(body, parser_options(opts)).into_offset_iter() {
         if let Some((lang, text)) = &mut code {
             match event {
-                Event::Text(t) => text.push_str(&t),
+                Event::Text(t) => {
+                    if t.contains("{{#") {
+                        find_foreign(
+                            &body[range.start..],
+                            range.len(),
+                            offset + range.start,
+                            true,
+                            &mut scan.foreign,
+                        );
+                    }
+                    text.push_str(&t)
+                }
                 Event::End(TagEnd::CodeBlock) => {
                     let html = crate::highlight::code_block(
                         text,
@@ -328,7 +470,20 @@ pub fn prerender(body: &str, offset: usize, ro: &RenderOptions<'_>) -> (Scan, Pr
                 });
                 event
             }
-            Event::Text(ref t) | Event::Code(ref t) => {
+            Event::Text(ref t) => {
+                scan.words += count_words(t);
+                if t.contains('{') {
+                    find_foreign(
+                        &body[range.start..],
+                        range.len(),
+                        offset + range.start,
+                        false,
+                        &mut scan.foreign,
+                    );
+                }
+                event
+            }
+            Event::Code(ref t) => {
                 scan.words += count_words(t);
                 event
             }
@@ -483,6 +638,7 @@ mod tests {
             smart_punctuation: true,
             heading_anchors: true,
             highlight_code: true,
+            heading_ids: Default::default(),
         }
     }
 
@@ -530,6 +686,61 @@ mod tests {
     }
 
     #[test]
+    fn github_heading_ids_match_githubs() {
+        // Issue 13: anchors written for GitHub (`#llama-31-405b`) were reported broken.
+        let o = MarkdownOptions {
+            heading_ids: HeadingIdScheme::Github,
+            ..opts()
+        };
+        let md = "## Llama 3.1: 405B\n\n## Llama 3.1: 405B\n\n## `a_b.c/d` - e\n\n## What's new?\n\n## Ünïcode Straße\n";
+        let ids: Vec<String> = scan(md, 0, &o).headings.into_iter().map(|h| h.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "llama-31-405b",
+                "llama-31-405b-1",
+                "a_bcd---e",
+                "whats-new",
+                "ünïcode-straße"
+            ]
+        );
+        // The default is unchanged.
+        let ids: Vec<String> = scan(md, 0, &opts())
+            .headings
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(ids[0], "llama-3-1-405b");
+    }
+
+    #[test]
+    fn other_generators_shortcodes_are_found_where_they_are_run() {
+        // Issue 13: these came out as literal text with no warning.
+        let md = "Intro.\n\n{{ resize_image(path=\"a.png\", width=200) }}\n\n{% note(kind=\"tip\") %}\nHi\n{% end %}\n\n{{< figure src=\"x.png\" >}}\n\n```rust\n{{#include ../src/main.rs:2:5}}\n```\n\n`{{ youtube(id=\"x\") }}` and {{ page.title }} and {{/* escaped() */}}\n\n```\n{{ gist(url=\"x\") }}\n```\n";
+        let found = scan(md, 100, &opts()).foreign;
+        let names: Vec<(&str, &str)> = found.iter().map(|f| (f.syntax, f.name.as_str())).collect();
+        assert_eq!(
+            names,
+            [
+                ("a Zola shortcode", "{{ resize_image(…) }}"),
+                ("a Zola shortcode", "{% note(…) %}"),
+                ("a Hugo shortcode", "{{<figure …>}}"),
+                ("an mdBook directive", "{{#include …}}"),
+            ]
+        );
+        let first = &found[0].span;
+        assert_eq!(
+            &md[first.start - 100..first.end - 100],
+            "{{ resize_image(path=\"a.png\", width=200) }}"
+        );
+        let include = &found[3].span;
+        assert_eq!(
+            &md[include.start - 100..include.end - 100],
+            "{{#include ../src/main.rs:2:5}}"
+        );
+    }
+
+    #[test]
     fn links_are_found_with_spans_and_rewritten() {
         let md = "See [x](other.md) and ![i](pic.png).";
         let s = scan(md, 10, &opts());
@@ -557,6 +768,7 @@ mod tests {
             smart_punctuation: false,
             heading_anchors: false,
             highlight_code: false,
+            heading_ids: Default::default(),
         };
         let ro = RenderOptions {
             markdown: &o,

@@ -175,7 +175,10 @@ impl Site {
                 }
             }
         } else {
-            return LinkTarget::AsIs;
+            return match from.and_then(|d| self.colocated_file(d, path)) {
+                Some(file) => LinkTarget::Url(format!("{}{frag}", self.url(&file))),
+                None => LinkTarget::AsIs,
+            };
         };
         if is_content {
             let content_path = content_path.trim_start_matches('/');
@@ -212,6 +215,27 @@ impl Site {
                 }
             }
         }
+    }
+
+    /// The file under `content/` that a relative link to a file other than Markdown
+    /// (`![d](b/d.svg)`) names, when the link is written in a page whose URL is not its file's
+    /// directory (`content/b.md` is `/b/`): such links are read from the file's directory, as
+    /// GitHub, editors' previews and Zola's colocated assets read them, so that
+    /// `content/b/d.svg` is found, not `/b/b/d.svg`. None for links that are read the same from
+    /// either place (from `_index.md` and `index.md`), links to pages (no extension), and links
+    /// that would leave `content/`.
+    pub fn colocated_file(&self, from: usize, path: &str) -> Option<String> {
+        let doc = &self.docs[from];
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let is_file = name.contains('.') && name != "." && name != "..";
+        if !is_file || path.starts_with('/') || has_scheme(path) {
+            return None;
+        }
+        let page_dir = self.doc_paths[from].trim_end_matches('/');
+        if page_dir == doc.dir {
+            return None;
+        }
+        normalize(&doc.dir, path)
     }
 
     /// A link to `compare/NAME/A-vs-B/` for two entries whose pair has no page: what to do.
@@ -598,6 +622,16 @@ fn plan_pages(site: &Site) -> Vec<Page> {
         });
     }
     for (si, s) in site.sections.iter().enumerate() {
+        // A directory with `index.md` and no `_index.md` is a page bundle (Hugo's leaf bundle):
+        // the page is written at the directory's URL, instead of a listing.
+        if s.doc.is_none()
+            && s.pages.iter().any(|&d| {
+                let doc = &site.docs[d];
+                doc.stem() == "index" && doc.front.slug.is_none()
+            })
+        {
+            continue;
+        }
         let doc = s.doc.map(|d| &site.docs[d]);
         let path = if s.dir.is_empty() {
             String::new()
@@ -705,9 +739,15 @@ fn add_pages(
     for page in pages {
         if let Some(&other) = by_path.get(&page.path) {
             let first = &kept[other];
-            let describe = |p: &Page| match page_origin(site, p) {
-                Some(span) => format!("`{}`", sources.path(span.source)),
-                None => format!("the generated page “{}”", p.title),
+            let describe = |p: &Page| match (page_origin(site, p), &p.kind) {
+                (Some(span), _) => format!("`{}`", sources.path(span.source)),
+                (None, PageKind::Section(s)) => {
+                    format!(
+                        "the section of directory `content/{}/`",
+                        site.sections[*s].dir
+                    )
+                }
+                (None, _) => format!("the generated page “{}”", p.title),
             };
             let mut d = Diagnostic::error(
                 "permalink",
@@ -725,7 +765,7 @@ fn add_pages(
                     d = d.label(span, "first defined here");
                 }
             }
-            diags.push(d.help("give one of them another `slug`, or move or rename the file"));
+            diags.push(d.help(collision_fix(site, first, &page)));
             continue;
         }
         by_path.insert(page.path.clone(), kept.len());
@@ -733,6 +773,38 @@ fn add_pages(
     }
     site.pages = kept;
     site.by_path = by_path;
+}
+
+/// What to do about two pages at one URL, named for the cases Markdown trees run into.
+fn collision_fix(site: &Site, a: &Page, b: &Page) -> String {
+    let (doc, section) = match (&a.kind, &b.kind) {
+        (PageKind::Doc(d), PageKind::Section(s)) | (PageKind::Section(s), PageKind::Doc(d)) => {
+            (&site.docs[*d], &site.sections[*s])
+        }
+        _ => return "give one of them another `slug`, or move or rename the file".into(),
+    };
+    let dir = &section.dir;
+    let shown = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    if doc.stem() == "index" {
+        // `dir/index.md` beside `dir/_index.md` (without `_index.md` it is the page of `dir/`).
+        return format!(
+            "a directory's page is its `_index.md`: move the text of `content/{shown}index.md` into `content/{shown}_index.md` and delete `index.md`, or rename `index.md` to make it a page of its own"
+        );
+    }
+    let file = &doc.rel;
+    match section.doc {
+        Some(d) => format!(
+            "`content/{file}` and `content/{}` both make this page: merge `{file}` into `{}` and delete it, or give `{file}` another `slug`",
+            site.docs[d].rel, site.docs[d].rel
+        ),
+        None => format!(
+            "a directory's own page is its `_index.md`: move `content/{file}` to `content/{shown}_index.md` to make it the page of the directory `content/{shown}`, or give it another `slug`"
+        ),
+    }
 }
 
 /// Checks every Markdown link to content and site paths; returns backlinks per doc.
