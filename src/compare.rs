@@ -159,7 +159,7 @@ pub fn facet_values(site: &Site, c: usize, f: usize) -> Vec<(String, Vec<usize>)
     }
 }
 
-fn facet_label(site: &Site, field: &FieldSpec, value: &str) -> String {
+pub(crate) fn facet_label(site: &Site, field: &FieldSpec, value: &str) -> String {
     if let Some(values) = field.ty.enum_values() {
         if let Some((_, label)) = values.iter().find(|(k, _)| k == value) {
             return label.clone();

@@ -10,6 +10,8 @@
 //!             └─ resolve ──► Site (permalinks, links, collections, generated pages)
 //!                  └─ render (parallel) ──► each page written to the staging directory as it
 //!                       │                   renders, its links and ids kept (a `PageSink`)
+//!                       ├─ search (Markdown pages' main content and facets, feature `search`)
+//!                       │    ──► the Pagefind bundle under `pagefind/`
 //!                       └─ check (links and anchors in the HTML) ──► swap, or discard
 //! ```
 //!
@@ -17,7 +19,7 @@
 //! between stages when there are errors, so an author sees all problems of a stage at once.
 //!
 //! Dependency rule: `date, diag, source, value` ← `config` ← `markdown, highlight, content,
-//! facts` ← `site` ← `compare, chart` ← `render` ← `output, check` ← `serve`, the CLI.
+//! facts` ← `site` ← `compare, chart` ← `render` ← `search` ← `output, check` ← `serve`, the CLI.
 //! No module imports from its right.
 
 pub mod chart;
@@ -34,6 +36,7 @@ pub mod markdown;
 pub mod output;
 pub mod pairs;
 pub mod render;
+pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
@@ -256,7 +259,14 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         None
     };
     let template_sources = templates.sources.clone();
-    let sink = (opts.write || !opts.keep_pages).then_some(WriteAndScan(staging.as_ref()));
+    // `check` writes nothing, and so builds no index.
+    let facets =
+        (search::ENABLED && (opts.write || opts.keep_pages)).then(|| search::Facets::new(&site));
+    let sink = (opts.write || !opts.keep_pages).then(|| WriteAndScan {
+        staging: staging.as_ref(),
+        search: facets.as_ref(),
+        search_docs: std::sync::Mutex::new(Vec::new()),
+    });
     let (mut artifacts, scans) = render::render_site(
         Arc::clone(&site),
         pre,
@@ -272,6 +282,35 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         page: None,
     }));
     lap("render");
+    // The search index, from the pages the sink kept, or from the pages themselves when they
+    // were kept whole (`serve`'s full builds).
+    let kept_docs = sink.map(|s| {
+        s.search_docs
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+    });
+    if let Some(facets) = facets.filter(|_| !diags.has_errors()) {
+        let docs = match kept_docs {
+            Some(docs) => docs,
+            None => artifacts
+                .iter()
+                .filter_map(|a| {
+                    let page = &site.pages[a.page?];
+                    match &a.content {
+                        render::ArtifactContent::Bytes(b) if search::Facets::indexed(page) => {
+                            facets.prepare(page, std::str::from_utf8(b).ok()?)
+                        }
+                        _ => None,
+                    }
+                })
+                .collect(),
+        };
+        match search::index(docs) {
+            Ok(files) => artifacts.extend(files),
+            Err(d) => diags.push(d),
+        }
+        lap("search");
+    }
     check_collisions(&artifacts, &mut diags);
     if !diags.has_errors() {
         check::check_output(
@@ -320,15 +359,34 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
 }
 
 /// A build's page sink: each page written to the staging directory as it renders (when there is
-/// one: `check` has none), its links and ids kept for the check, the page itself dropped.
-struct WriteAndScan<'a>(Option<&'a output::Staging>);
+/// one: `check` has none), its links and ids kept for the check, what the search index needs
+/// of it kept, the page itself dropped.
+struct WriteAndScan<'a> {
+    staging: Option<&'a output::Staging>,
+    /// With search: the facets of the site, and the indexed pages prepared for Pagefind.
+    search: Option<&'a search::Facets<'a>>,
+    search_docs: std::sync::Mutex<Vec<search::SearchDoc>>,
+}
 
 impl render::PageSink for WriteAndScan<'_> {
     type Kept = check::PageScan;
 
-    fn page(&self, path: &str, html: String) -> Result<check::PageScan, Diagnostic> {
+    fn page(
+        &self,
+        page: &site::Page,
+        path: &str,
+        html: String,
+    ) -> Result<check::PageScan, Diagnostic> {
         let scan = check::scan_page(&html);
-        let Some(staging) = self.0 else {
+        if let Some(facets) = self.search.filter(|_| search::Facets::indexed(page)) {
+            if let Some(doc) = facets.prepare(page, &html) {
+                self.search_docs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(doc);
+            }
+        }
+        let Some(staging) = self.staging else {
             return Ok(scan);
         };
         staging.put(path, html.as_bytes()).map_err(|e| {

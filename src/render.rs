@@ -46,6 +46,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("tags.html", include_str!("theme/tags.html")),
     ("tag.html", include_str!("theme/tag.html")),
     ("404.html", include_str!("theme/404.html")),
+    ("search.html", include_str!("theme/search.html")),
     (
         "partials/entry_table.html",
         include_str!("theme/partials/entry_table.html"),
@@ -95,6 +96,7 @@ pub const BUILTIN_ASSETS: &[(&str, &str)] = &[
     ("factbook.css", include_str!("theme/factbook.css")),
     ("factbook.js", include_str!("theme/factbook.js")),
     ("favicon.svg", include_str!("theme/favicon.svg")),
+    ("search.js", include_str!("theme/search.js")),
 ];
 
 /// The templates of a build, with the source of each for error messages.
@@ -795,6 +797,7 @@ fn config_view(site: &Site) -> Json {
         "nav": nav,
         "extra": c.extra,
         "has_tags": !site.tags.is_empty(),
+        "search": cfg!(feature = "search"),
         "collections": site.collections.iter().map(|col| json!({"name": col.spec.name, "title": col.spec.title, "url": site.url(&format!("compare/{}/", col.spec.name))})).collect::<Vec<_>>(),
     })
 }
@@ -1054,7 +1057,7 @@ pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnosti
 /// never all in memory.
 pub trait PageSink: Sync {
     type Kept: Send;
-    fn page(&self, path: &str, html: String) -> Result<Self::Kept, Diagnostic>;
+    fn page(&self, page: &Page, path: &str, html: String) -> Result<Self::Kept, Diagnostic>;
 }
 
 /// Renders every page and generated file. Problems go to `diags`.
@@ -1092,7 +1095,10 @@ pub fn render_site<S: PageSink>(
             .map_err(|e| tera_diagnostic(&e, sources, &template_ids, None))?;
             let path = output_file(&page.path);
             let (content, kept) = match sink {
-                Some(sink) => (ArtifactContent::Written, Some(sink.page(&path, html)?)),
+                Some(sink) => (
+                    ArtifactContent::Written,
+                    Some(sink.page(page, &path, html)?),
+                ),
                 None => (ArtifactContent::Bytes(html.into_bytes()), None),
             };
             Ok((
@@ -1335,7 +1341,7 @@ pub fn page_context(
                 ctx.insert_value("pages", Value::from(pages));
             }
         }
-        PageKind::NotFound => {}
+        PageKind::NotFound | PageKind::Search => {}
         PageKind::Pair(c, a, b) => {
             let coll = &site.collections[*c];
             let mut differences = 0;

@@ -43,6 +43,8 @@ pub enum PageKind {
     /// A redirect to another URL (aliases, reversed pairs).
     Redirect(String),
     NotFound,
+    /// `/search/`: the search page, which queries the site's index in the browser.
+    Search,
 }
 
 /// One output page.
@@ -656,6 +658,14 @@ fn plan_pages(site: &Site) -> Vec<Page> {
                 template: String::new(),
             });
         }
+    }
+    if cfg!(feature = "search") {
+        pages.push(Page {
+            path: "search/".into(),
+            kind: PageKind::Search,
+            title: "Search".into(),
+            template: "search.html".into(),
+        });
     }
     pages.push(Page {
         path: "404.html".into(),

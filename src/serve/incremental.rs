@@ -87,6 +87,8 @@ pub struct BuildState {
     /// Warnings of the last build (kept so that a fast rebuild reports them too).
     warnings: Diagnostics,
     pages: usize,
+    /// The hash of what the search index was built from (0: no index).
+    search_key: u64,
 }
 
 /// What one rebuild produced.
@@ -435,6 +437,17 @@ impl Incremental {
                 changed.push(artifact(&rel, f));
             }
         }
+        let mut removed = Vec::new();
+        match search_index(site, &state.files, state.search_key) {
+            Ok(None) => {}
+            Ok(Some((key, index))) => {
+                state.search_key = key;
+                let (c, r) = swap_search_index(&mut state.files, index);
+                changed.extend(c);
+                removed = r;
+            }
+            Err(_) => return Fast::Failed(full_failure(&self.opts, start, &sources)),
+        }
         let mut diags = Diagnostics::new();
         for d in state.warnings.items() {
             diags.push(d.clone());
@@ -443,7 +456,7 @@ impl Incremental {
             diags,
             sources,
             changed,
-            removed: Vec::new(),
+            removed,
             complete: false,
             pages: state.pages,
             elapsed: start.elapsed(),
@@ -457,6 +470,86 @@ enum Fast {
     Done(Outcome),
     Failed(Outcome),
     No,
+}
+
+/// The search index of the indexed pages among `files` (the whole index is built again when
+/// any of them changed: Pagefind has no way to update one page), with the hash of its input.
+/// `None` when that hash is `prev_key` (nothing to do), or when factbook has no search.
+fn search_index(
+    site: &Site,
+    files: &BTreeMap<String, OutFile>,
+    prev_key: u64,
+) -> Result<Option<(u64, Vec<Artifact>)>, crate::diag::Diagnostic> {
+    if !crate::search::ENABLED {
+        return Ok(None);
+    }
+    let facets = crate::search::Facets::new(site);
+    let pages: Vec<(&crate::site::Page, &Arc<Vec<u8>>)> = files
+        .values()
+        .filter_map(|f| {
+            let page = &site.pages[f.page?];
+            match &f.content {
+                Content::Bytes(b) if crate::search::Facets::indexed(page) => Some((page, b)),
+                _ => None,
+            }
+        })
+        .collect();
+    let mut docs: Vec<crate::search::SearchDoc> = pages
+        .par_iter()
+        .filter_map(|(page, b)| facets.prepare(page, std::str::from_utf8(b).ok()?))
+        .collect();
+    docs.sort_by(|a, b| a.url.cmp(&b.url));
+    let mut h = Xxh3::new();
+    for d in &docs {
+        h.update(d.url.as_bytes());
+        h.update(&[0]);
+        h.update(d.html.as_bytes());
+        h.update(&[0]);
+    }
+    // Never 0, which stands for no index.
+    let key = h.digest() | 1;
+    if key == prev_key {
+        return Ok(None);
+    }
+    Ok(Some((key, crate::search::index(docs)?)))
+}
+
+/// Puts a new search index in `files` in place of the old one; returns the paths that changed
+/// and those that went away.
+fn swap_search_index(
+    files: &mut BTreeMap<String, OutFile>,
+    index: Vec<Artifact>,
+) -> (Vec<Artifact>, Vec<String>) {
+    let prefix = format!("{}/", crate::search::BUNDLE_DIR);
+    let new: HashSet<&str> = index.iter().map(|a| a.path.as_str()).collect();
+    let removed: Vec<String> = files
+        .keys()
+        .filter(|k| k.starts_with(&prefix) && !new.contains(k.as_str()))
+        .cloned()
+        .collect();
+    for k in &removed {
+        files.remove(k);
+    }
+    let mut changed = Vec::new();
+    for a in index {
+        let ArtifactContent::Bytes(b) = a.content else {
+            continue;
+        };
+        let same = files.get(&a.path).is_some_and(|f| match &f.content {
+            Content::Bytes(old) => **old == b,
+            Content::Copy(_) => false,
+        });
+        if same {
+            continue;
+        }
+        let file = OutFile {
+            content: Content::Bytes(Arc::new(b)),
+            page: None,
+        };
+        changed.push(artifact(&a.path, &file));
+        files.insert(a.path, file);
+    }
+    (changed, removed)
 }
 
 /// The parts of two parses of a file that other pages can see, besides the page view, agree.
@@ -911,6 +1004,31 @@ fn general(
     if diags.has_errors() {
         return fail(&sources);
     }
+    // The search index: built again when an indexed page changed, else the last one kept.
+    let prev_search = prev.map_or(0, |p| p.search_key);
+    let search_key = match search_index(&site, &files, prev_search) {
+        Ok(Some((key, index))) => {
+            swap_search_index(&mut files, index);
+            key
+        }
+        Ok(None) => {
+            let prefix = format!("{}/", crate::search::BUNDLE_DIR);
+            if let Some(p) = prev {
+                for (k, f) in p.files.range(prefix.clone()..) {
+                    if !k.starts_with(&prefix) {
+                        break;
+                    }
+                    files.insert(k.clone(), f.clone());
+                }
+            }
+            prev_search
+        }
+        Err(d) => {
+            diags.push(d);
+            return fail(&sources);
+        }
+    };
+    timer.lap("search");
     let mut others: Vec<Artifact> = render::site_files(&site);
     others.extend(crate::output::static_artifacts(&static_files));
     others.extend(content_assets.iter().map(|f| Artifact {
@@ -992,6 +1110,7 @@ fn general(
         scans,
         warnings: Diagnostics::new(),
         pages: 0,
+        search_key,
     };
     timer.lap("files");
     let to_check: Vec<&String> = if check_all {
