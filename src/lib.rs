@@ -259,9 +259,8 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         None
     };
     let template_sources = templates.sources.clone();
-    // `check` writes nothing, and so builds no index.
-    let facets =
-        (search::ENABLED && (opts.write || opts.keep_pages)).then(|| search::Facets::new(&site));
+    // `check` builds the index too: the search page links into it, and Pagefind may fail.
+    let facets = search::ENABLED.then(|| search::Facets::new(&site));
     let sink = (opts.write || !opts.keep_pages).then(|| WriteAndScan {
         staging: staging.as_ref(),
         search: facets.as_ref(),
