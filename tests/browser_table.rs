@@ -88,23 +88,35 @@ fn rows(dom: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
-#[test]
-fn table_sorts_and_filters_in_a_browser_and_reads_without_javascript() {
+/// The cameras fixture built and served, a fresh browser profile, and the table's URL; `None`
+/// (after a notice) where Chromium is missing, which fails under CI instead: a skipped browser
+/// test there would hide breakage.
+fn served_cameras() -> Option<(tempfile::TempDir, tempfile::TempDir, String)> {
     if !Path::new(CHROMIUM).exists() {
-        // Under CI a skipped browser test would hide breakage: there, Chromium must be there.
         assert!(
             std::env::var_os("CI").is_none(),
             "no {CHROMIUM} under CI: .ci/run installs it with apt-get"
         );
         eprintln!("skipped: {CHROMIUM} is not installed (CI installs it with apt-get)");
-        return;
+        return None;
     }
     let out = tempfile::tempdir().expect("tempdir");
     let r = build_to(&fixture("cameras"), out.path());
     assert!(r.ok(), "{}", diagnostics_text(&r));
     let port = serve(out.path().to_path_buf());
     let profile = tempfile::tempdir().expect("profile");
-    let base = format!("http://127.0.0.1:{port}/compare/cameras/");
+    Some((
+        out,
+        profile,
+        format!("http://127.0.0.1:{port}/compare/cameras/"),
+    ))
+}
+
+#[test]
+fn table_sorts_and_filters_in_a_browser_and_reads_without_javascript() {
+    let Some((out, profile, base)) = served_cameras() else {
+        return;
+    };
 
     // Without JavaScript (the same page with its script removed, since headless Chromium's DOM
     // dump itself needs scripting): every row, in slug order, none hidden; controls stay hidden.
@@ -163,21 +175,9 @@ fn table_sorts_and_filters_in_a_browser_and_reads_without_javascript() {
 
 #[test]
 fn table_reports_what_it_does_not_understand_in_the_url_and_says_when_nothing_matches() {
-    if !Path::new(CHROMIUM).exists() {
-        // Under CI a skipped browser test would hide breakage: there, Chromium must be there.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no {CHROMIUM} under CI: .ci/run installs it with apt-get"
-        );
-        eprintln!("skipped: {CHROMIUM} is not installed (CI installs it with apt-get)");
+    let Some((_out, profile, base)) = served_cameras() else {
         return;
-    }
-    let out = tempfile::tempdir().expect("tempdir");
-    let r = build_to(&fixture("cameras"), out.path());
-    assert!(r.ok(), "{}", diagnostics_text(&r));
-    let port = serve(out.path().to_path_buf());
-    let profile = tempfile::tempdir().expect("profile");
-    let base = format!("http://127.0.0.1:{port}/compare/cameras/");
+    };
 
     // An unknown column to sort by, value of a filter, column to show and parameter: each is
     // named in the page, and none of them narrows or reorders the table.
